@@ -1,0 +1,3 @@
+module github.com/meerkat-temporal/meerkat
+
+go 1.26.8

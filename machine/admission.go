@@ -1,0 +1,5 @@
+package machine
+
+var admissionCatalogue []InputSpec
+
+var admissionEffects []Effect

@@ -1,0 +1,5 @@
+package machine
+
+var completionCatalogue []InputSpec
+
+var completionEffects []Effect
