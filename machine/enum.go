@@ -40,9 +40,12 @@ func (e enum[T]) Valid() bool {
 	return e != 0 && int(e) < len(t.variants())
 }
 
-// MarshalText writes the DSL spelling. An unset or out-of-range value is an error, so a
-// broken effect or state can never be written silently.
+// MarshalText writes the DSL spelling; an unset value writes as "". An out-of-range value
+// is an error, so a broken effect or state can never be written silently.
 func (e enum[T]) MarshalText() ([]byte, error) {
+	if e == 0 {
+		return []byte{}, nil
+	}
 	if !e.Valid() {
 		var t T
 		return nil, fmt.Errorf("machine: %s has no variant %d", t.enumName(), uint8(e))
@@ -50,8 +53,13 @@ func (e enum[T]) MarshalText() ([]byte, error) {
 	return []byte(e.String()), nil
 }
 
-// UnmarshalText accepts exactly the DSL spelling of a declared variant.
+// UnmarshalText accepts exactly the DSL spelling of a declared variant, or "" for unset
+// (required enum fields of inputs are checked separately when an input is decoded).
 func (e *enum[T]) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*e = 0
+		return nil
+	}
 	var t T
 	names := t.variants()
 	for i := 1; i < len(names); i++ {
@@ -74,6 +82,3 @@ func (e *enumError) Error() string {
 	return fmt.Sprintf("unknown %s %q (allowed: %v)", e.Enum, e.Value, e.Allowed)
 }
 
-// unsetter is implemented by every enumeration, so input validation can find required
-// enum fields that were left out.
-type unsetter interface{ IsZero() bool }
