@@ -81,4 +81,3 @@ type enumError struct {
 func (e *enumError) Error() string {
 	return fmt.Sprintf("unknown %s %q (allowed: %v)", e.Enum, e.Value, e.Allowed)
 }
-
