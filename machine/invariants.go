@@ -21,4 +21,28 @@ func broken(invariant string) error {
 	return &Rejection{Kind: KindInternal, Input: "State", Reason: "invariant broken: " + invariant}
 }
 
-func (s *State) checkLifecycleInvariants() error { return nil }
+// checkLifecycleInvariants holds spec §1.7 for the lifecycle fields.
+func (s *State) checkLifecycleInvariants() error {
+	runtime := s.ActiveRuntimeID.Present()
+	switch {
+	case s.ActiveFenceToken.Present() && !runtime:
+		return broken("fence_requires_bound_runtime")
+	case s.ActiveRuntimeGeneration.Present() && !runtime:
+		return broken("runtime_generation_requires_bound_runtime")
+	case s.ActiveRuntimeEpochID.Present() && !runtime:
+		return broken("runtime_epoch_requires_bound_runtime")
+	case runtime && !s.ActiveRuntimeGeneration.Present() && !s.ActiveRuntimeEpochID.Present():
+		return broken("runtime_binding_identity_is_typed")
+	case s.LifecyclePhase == PhaseRunning && !s.CurrentRunID.Present():
+		return broken("running_has_current_run")
+	case s.RuntimeStopDeferred && s.LifecyclePhase != PhaseRunning && s.LifecyclePhase != PhaseAttached:
+		return broken("deferred_stop_requires_active_runtime_phase")
+	case s.CurrentRunID.Present() && s.LifecyclePhase != PhaseRunning && s.LifecyclePhase != PhaseRetired:
+		return broken("current_run_only_while_running_or_retired")
+	case s.CurrentRunID.Present() != s.PreRunPhase.Present():
+		return broken("current_run_has_pre_run_phase")
+	case !s.LifecyclePhase.Valid():
+		return broken("lifecycle_phase is a declared phase")
+	}
+	return nil
+}

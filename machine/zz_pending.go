@@ -1,0 +1,27 @@
+package machine
+
+// Placeholders for effects owned by other groups; removed when their branches merge.
+
+type SubmitRunPrimitive struct{ effect }
+
+func (SubmitRunPrimitive) Name() string { return "SubmitRunPrimitive" }
+
+type RecordTerminalOutcome struct{ effect }
+
+func (RecordTerminalOutcome) Name() string { return "RecordTerminalOutcome" }
+
+type TurnRunFailed struct {
+	effect
+	RunID             string                `json:"run_id"`
+	TerminalCauseKind TurnTerminalCauseKind `json:"terminal_cause_kind"`
+	Error             string                `json:"error"`
+}
+
+func (TurnRunFailed) Name() string { return "TurnRunFailed" }
+
+type PostAdmissionSignal struct {
+	effect
+	Signal PostAdmissionSignalKind `json:"signal"`
+}
+
+func (PostAdmissionSignal) Name() string { return "PostAdmissionSignal" }
