@@ -1102,11 +1102,17 @@ var lifecycleCatalogue = []InputSpec{
 	specOf("lifecycle", OriginCaller, "Destroy the session for good.", destroyRules),
 	specOf("lifecycle", OriginCaller, "End the running turn at its next boundary.", cancelAfterBoundaryRules),
 	specOf("lifecycle", OriginCaller, "Wake the loop and cancel the current run at its next boundary.", interruptCurrentRunRules),
+	specOf("lifecycle", OriginCaller, "Classify an observed lifecycle state (projection authority).", classifyLifecycleRules),
+	specOf("lifecycle", OriginCaller, "Say which lifecycle state is persisted (projection authority).", classifyDurabilityRules),
+	specOf("lifecycle", OriginCaller, "Classify the runtime loop's queue admission (projection authority).", classifyLoopQueueRules),
+	specOf("lifecycle", OriginCaller, "Pick the public phase from machine and control phases (projection authority).", resolveVisiblePhaseRules),
 }
 
 var lifecycleEffects = []Effect{
 	RuntimeBound{}, RuntimeRetired{}, RuntimeDestroyed{}, RuntimeNotice{}, RuntimeEffectFact{},
 	RequestCancellationAtBoundary{}, WakeInterrupt{}, InitiateRecycle{}, RuntimeOpsLifecycleDurabilityResolved{},
+	RuntimeLifecycleStateClassified{}, RuntimeLifecycleDurabilityClassified{}, RuntimeLoopQueueAdmissionClassified{},
+	VisibleRuntimePhaseResolved{},
 }
 
 func signalSpec(sp InputSpec) InputSpec {
