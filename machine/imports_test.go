@@ -1,0 +1,23 @@
+package machine
+
+import (
+	"go/build"
+	"strings"
+	"testing"
+)
+
+// The machine stays pure: no Temporal, gRPC, operating system, network or randomness.
+func TestImportsStayPure(t *testing.T) {
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forbidden := []string{"go.temporal.io", "google.golang.org/grpc", "os", "os/exec", "net", "net/http", "math/rand", "math/rand/v2", "crypto/rand", "syscall", "io/fs"}
+	for _, imp := range pkg.Imports {
+		for _, f := range forbidden {
+			if imp == f || strings.HasPrefix(imp, f+"/") {
+				t.Errorf("machine imports %s", imp)
+			}
+		}
+	}
+}
