@@ -264,3 +264,30 @@ func MarshalEffects(fx Effects) ([]byte, error) {
 	}
 	return json.Marshal(parts)
 }
+
+// MarshalJSON writes the effects as an array of envelopes, so they keep their kinds on
+// the wire (a Temporal update result, a log line).
+func (fx Effects) MarshalJSON() ([]byte, error) {
+	if fx == nil {
+		return []byte("[]"), nil
+	}
+	return MarshalEffects(fx)
+}
+
+// UnmarshalJSON reads an array of effect envelopes.
+func (fx *Effects) UnmarshalJSON(data []byte) error {
+	var parts []json.RawMessage
+	if err := json.Unmarshal(data, &parts); err != nil {
+		return err
+	}
+	out := make(Effects, 0, len(parts))
+	for _, p := range parts {
+		e, err := UnmarshalEffect(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, e)
+	}
+	*fx = out
+	return nil
+}

@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -97,5 +98,23 @@ func TestCatalogueOrigins(t *testing.T) {
 	sp, _ := Lookup("Prepare")
 	if !reflect.DeepEqual(sp.Phases, []Phase{PhaseIdle, PhaseAttached}) {
 		t.Errorf("Prepare phases %v", sp.Phases)
+	}
+}
+
+func TestEffectsJSON(t *testing.T) {
+	fx := Effects{RuntimeNotice{Kind: NoticeStop, Detail: "d"}, RuntimeBound{AgentRuntimeID: "rt", FenceToken: 3}}
+	b, err := json.Marshal(fx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Effects
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, fx) {
+		t.Fatalf("%s: %v %v", b, back, err)
+	}
+	if b, _ := json.Marshal(Effects(nil)); string(b) != "[]" {
+		t.Fatal(string(b))
+	}
+	if err := json.Unmarshal([]byte(`[{"kind":"Nope"}]`), &back); err == nil {
+		t.Fatal("unknown effect kind accepted")
 	}
 }
