@@ -188,7 +188,7 @@ var (
 // states the condition, so a rejection tells the caller what to change.
 type guard[I any] struct {
 	name  string
-	holds func(s *State, in *I) bool
+	holds func(s *State, in I) bool
 }
 
 // rule is one declared transition: from a set of phases (the spec's per_phase list, or a
@@ -199,12 +199,12 @@ type rule[I any] struct {
 	from   phaseSet
 	to     Phase
 	guards []guard[I]
-	update func(s *State, in *I)
-	emit   func(s *State, in *I) Effects
+	update func(s *State, in I)
+	emit   func(s *State, in I) Effects
 }
 
 // step runs the DSL selection semantics for one input over its rules.
-func step[I Input](s *State, in *I, rules []rule[I]) (Effects, error) {
+func step[I Input](s *State, in I, rules []rule[I]) (Effects, error) {
 	var best *rule[I]
 	bestPassed, failed := -1, ""
 	for i := range rules {
@@ -235,7 +235,7 @@ func step[I Input](s *State, in *I, rules []rule[I]) (Effects, error) {
 			best, bestPassed, failed = r, passed, r.guards[passed].name
 		}
 	}
-	return nil, rejection(s.LifecyclePhase, (*in).Name(), rules, best, failed)
+	return nil, rejection(s.LifecyclePhase, in.Name(), rules, best, failed)
 }
 
 func rejection[I any](phase Phase, input string, rules []rule[I], best *rule[I], failed string) *Rejection {

@@ -65,16 +65,16 @@ type ClassifyRuntimeLifecycleState struct {
 func (ClassifyRuntimeLifecycleState) Name() string { return "ClassifyRuntimeLifecycleState" }
 
 func (in ClassifyRuntimeLifecycleState) step(s *State) (Effects, error) {
-	return step(s, &in, classifyLifecycleRules)
+	return step(s, in, classifyLifecycleRules)
 }
 
 var classifyLifecycleRules = []rule[ClassifyRuntimeLifecycleState]{
 	{
 		name: "ClassifyRuntimeLifecycle", from: phasesOf(PhaseIdle),
-		guards: []guard[ClassifyRuntimeLifecycleState]{{"state is a declared lifecycle state", func(s *State, in *ClassifyRuntimeLifecycleState) bool {
+		guards: []guard[ClassifyRuntimeLifecycleState]{{"state is a declared lifecycle state", func(s *State, in ClassifyRuntimeLifecycleState) bool {
 			return in.State.Valid()
 		}}},
-		emit: func(s *State, in *ClassifyRuntimeLifecycleState) Effects {
+		emit: func(s *State, in ClassifyRuntimeLifecycleState) Effects {
 			return Effects{RuntimeLifecycleStateClassified{LifecycleClassification: ClassifyLifecycle(in.State)}}
 		},
 	},
@@ -109,16 +109,16 @@ func (ClassifyRuntimeLifecycleDurability) Name() string {
 }
 
 func (in ClassifyRuntimeLifecycleDurability) step(s *State) (Effects, error) {
-	return step(s, &in, classifyDurabilityRules)
+	return step(s, in, classifyDurabilityRules)
 }
 
 var classifyDurabilityRules = []rule[ClassifyRuntimeLifecycleDurability]{
 	{
 		name: "ClassifyRuntimeDurability", from: phasesOf(PhaseIdle),
-		guards: []guard[ClassifyRuntimeLifecycleDurability]{{"state is a declared lifecycle state", func(s *State, in *ClassifyRuntimeLifecycleDurability) bool {
+		guards: []guard[ClassifyRuntimeLifecycleDurability]{{"state is a declared lifecycle state", func(s *State, in ClassifyRuntimeLifecycleDurability) bool {
 			return in.State.Valid()
 		}}},
-		emit: func(s *State, in *ClassifyRuntimeLifecycleDurability) Effects {
+		emit: func(s *State, in ClassifyRuntimeLifecycleDurability) Effects {
 			return Effects{RuntimeLifecycleDurabilityClassified{State: in.State, DurableState: DurableState(in.State)}}
 		},
 	},
@@ -168,17 +168,17 @@ type ClassifyRuntimeLoopQueueAdmission struct {
 func (ClassifyRuntimeLoopQueueAdmission) Name() string { return "ClassifyRuntimeLoopQueueAdmission" }
 
 func (in ClassifyRuntimeLoopQueueAdmission) step(s *State) (Effects, error) {
-	return step(s, &in, classifyLoopQueueRules)
+	return step(s, in, classifyLoopQueueRules)
 }
 
 var classifyLoopQueueRules = []rule[ClassifyRuntimeLoopQueueAdmission]{
 	{
 		name: "ClassifyRuntimeLoopQueue", from: phasesOf(PhaseIdle),
-		guards: []guard[ClassifyRuntimeLoopQueueAdmission]{{"state and current_run_bound form a classified combination", func(s *State, in *ClassifyRuntimeLoopQueueAdmission) bool {
+		guards: []guard[ClassifyRuntimeLoopQueueAdmission]{{"state and current_run_bound form a classified combination", func(s *State, in ClassifyRuntimeLoopQueueAdmission) bool {
 			_, _, ok := LoopQueueAdmission(in.State, in.CurrentRunBound)
 			return ok
 		}}},
-		emit: func(s *State, in *ClassifyRuntimeLoopQueueAdmission) Effects {
+		emit: func(s *State, in ClassifyRuntimeLoopQueueAdmission) Effects {
 			q, b, _ := LoopQueueAdmission(in.State, in.CurrentRunBound)
 			return Effects{RuntimeLoopQueueAdmissionClassified{State: in.State, CurrentRunBound: in.CurrentRunBound, QueueAdmission: q, RunBinding: b}}
 		},
@@ -213,7 +213,7 @@ type ResolveVisibleRuntimePhase struct {
 func (ResolveVisibleRuntimePhase) Name() string { return "ResolveVisibleRuntimePhase" }
 
 func (in ResolveVisibleRuntimePhase) step(s *State) (Effects, error) {
-	return step(s, &in, resolveVisiblePhaseRules)
+	return step(s, in, resolveVisiblePhaseRules)
 }
 
 // Resolve applies the §5.6 rule: the control phase is published iff persistence exists,
@@ -241,10 +241,10 @@ func (in ResolveVisibleRuntimePhase) Resolve() VisibleRuntimePhaseResolved {
 var resolveVisiblePhaseRules = []rule[ResolveVisibleRuntimePhase]{
 	{
 		name: "ResolveVisibleRuntimePhase", from: phasesOf(PhaseIdle),
-		guards: []guard[ResolveVisibleRuntimePhase]{{"dsl_phase and control_phase are declared lifecycle states", func(s *State, in *ResolveVisibleRuntimePhase) bool {
+		guards: []guard[ResolveVisibleRuntimePhase]{{"dsl_phase and control_phase are declared lifecycle states", func(s *State, in ResolveVisibleRuntimePhase) bool {
 			return in.DslPhase.Valid() && in.ControlPhase.Valid()
 		}}},
-		emit: func(s *State, in *ResolveVisibleRuntimePhase) Effects { return Effects{in.Resolve()} },
+		emit: func(s *State, in ResolveVisibleRuntimePhase) Effects { return Effects{in.Resolve()} },
 	},
 }
 

@@ -22,7 +22,7 @@ type Initialize struct{}
 // Name returns "Initialize".
 func (Initialize) Name() string { return "Initialize" }
 
-func (in Initialize) step(s *State) (Effects, error) { return step(s, &in, initializeRules) }
+func (in Initialize) step(s *State) (Effects, error) { return step(s, in, initializeRules) }
 
 var initializeRules = []rule[Initialize]{
 	{name: "Initialize", from: phasesOf(PhaseInitializing), to: PhaseIdle},
@@ -38,16 +38,16 @@ type RegisterSession struct {
 // Name returns "RegisterSession".
 func (RegisterSession) Name() string { return "RegisterSession" }
 
-func (in RegisterSession) step(s *State) (Effects, error) { return step(s, &in, registerSessionRules) }
+func (in RegisterSession) step(s *State) (Effects, error) { return step(s, in, registerSessionRules) }
 
 var registerSessionRules = []rule[RegisterSession]{
 	{
 		name: "RegisterSession", from: livePhases,
 		guards: []guard[RegisterSession]{
-			{"session_id is not empty", func(s *State, in *RegisterSession) bool { return in.SessionID != "" }},
-			{"new_session_binding: stored session_id differs", func(s *State, in *RegisterSession) bool { return !s.isSession(in.SessionID) }},
+			{"session_id is not empty", func(s *State, in RegisterSession) bool { return in.SessionID != "" }},
+			{"new_session_binding: stored session_id differs", func(s *State, in RegisterSession) bool { return !s.isSession(in.SessionID) }},
 		},
-		update: func(s *State, in *RegisterSession) {
+		update: func(s *State, in RegisterSession) {
 			s.SessionID = Some(in.SessionID)
 			s.resetSessionLlm()
 		},
@@ -55,7 +55,7 @@ var registerSessionRules = []rule[RegisterSession]{
 	{
 		name: "RegisterSessionIdempotent", from: livePhases,
 		guards: []guard[RegisterSession]{
-			{"same_session_binding: stored session_id equals session_id", func(s *State, in *RegisterSession) bool { return s.isSession(in.SessionID) }},
+			{"same_session_binding: stored session_id equals session_id", func(s *State, in RegisterSession) bool { return s.isSession(in.SessionID) }},
 		},
 	},
 }
@@ -86,19 +86,19 @@ type UnregisterSession struct {
 func (UnregisterSession) Name() string { return "UnregisterSession" }
 
 func (in UnregisterSession) step(s *State) (Effects, error) {
-	return step(s, &in, unregisterSessionRules)
+	return step(s, in, unregisterSessionRules)
 }
 
 var unregisterSessionRules = []rule[UnregisterSession]{
 	{
 		name: "UnregisterSession", from: livePhases, to: PhaseIdle,
 		guards: []guard[UnregisterSession]{
-			{"session_matches_current: session_id equals the registered session", func(s *State, in *UnregisterSession) bool { return s.isSession(in.SessionID) }},
-			{"binding_matches_observation: the four observed binding fields equal the current binding exactly", func(s *State, in *UnregisterSession) bool {
+			{"session_matches_current: session_id equals the registered session", func(s *State, in UnregisterSession) bool { return s.isSession(in.SessionID) }},
+			{"binding_matches_observation: the four observed binding fields equal the current binding exactly", func(s *State, in UnregisterSession) bool {
 				return s.matchesBinding(in.RuntimeBindingObservation)
 			}},
 		},
-		update: func(s *State, in *UnregisterSession) {
+		update: func(s *State, in UnregisterSession) {
 			s.SessionID = None[string]()
 			s.clearRuntimeBinding()
 			s.CurrentRunID = None[string]()
@@ -124,21 +124,21 @@ func (ResolveRuntimeOpsLifecycleDurability) Name() string {
 }
 
 func (in ResolveRuntimeOpsLifecycleDurability) step(s *State) (Effects, error) {
-	return step(s, &in, resolveOpsDurabilityRules)
+	return step(s, in, resolveOpsDurabilityRules)
 }
 
 func opsDurability(action RuntimeOpsLifecycleDurabilityAction, from phaseSet) rule[ResolveRuntimeOpsLifecycleDurability] {
 	return rule[ResolveRuntimeOpsLifecycleDurability]{
 		name: "ResolveRuntimeOpsLifecycleDurability", from: from,
 		guards: []guard[ResolveRuntimeOpsLifecycleDurability]{
-			{"session_matches_current: session_id equals the registered session", func(s *State, in *ResolveRuntimeOpsLifecycleDurability) bool {
+			{"session_matches_current: session_id equals the registered session", func(s *State, in ResolveRuntimeOpsLifecycleDurability) bool {
 				return s.isSession(in.SessionID)
 			}},
-			{"binding_matches_observation: the four observed binding fields equal the current binding exactly", func(s *State, in *ResolveRuntimeOpsLifecycleDurability) bool {
+			{"binding_matches_observation: the four observed binding fields equal the current binding exactly", func(s *State, in ResolveRuntimeOpsLifecycleDurability) bool {
 				return s.matchesBinding(in.RuntimeBindingObservation)
 			}},
 		},
-		emit: func(s *State, in *ResolveRuntimeOpsLifecycleDurability) Effects {
+		emit: func(s *State, in ResolveRuntimeOpsLifecycleDurability) Effects {
 			return Effects{RuntimeOpsLifecycleDurabilityResolved{
 				SessionID: in.SessionID, RuntimeBindingObservation: in.RuntimeBindingObservation, Action: action,
 			}}
@@ -165,18 +165,18 @@ type PrepareBindings struct {
 // Name returns "PrepareBindings".
 func (PrepareBindings) Name() string { return "PrepareBindings" }
 
-func (in PrepareBindings) step(s *State) (Effects, error) { return step(s, &in, prepareBindingsRules) }
+func (in PrepareBindings) step(s *State) (Effects, error) { return step(s, in, prepareBindingsRules) }
 
-func (in *PrepareBindings) exact(s *State) bool {
+func (in PrepareBindings) exact(s *State) bool {
 	return s.ActiveRuntimeID.Is(in.AgentRuntimeID) && s.ActiveFenceToken.Is(in.FenceToken) &&
 		s.ActiveRuntimeGeneration == in.Generation && s.ActiveRuntimeEpochID == in.RuntimeEpochID
 }
 
 var (
-	prepareBindingsSession = guard[PrepareBindings]{"session_matches_current: session_id equals the registered session", func(s *State, in *PrepareBindings) bool {
+	prepareBindingsSession = guard[PrepareBindings]{"session_matches_current: session_id equals the registered session", func(s *State, in PrepareBindings) bool {
 		return s.isSession(in.SessionID)
 	}}
-	prepareBindingsTyped = guard[PrepareBindings]{"typed_binding_identity_present: generation or runtime_epoch_id is given", func(s *State, in *PrepareBindings) bool {
+	prepareBindingsTyped = guard[PrepareBindings]{"typed_binding_identity_present: generation or runtime_epoch_id is given", func(s *State, in PrepareBindings) bool {
 		return in.Generation.Present() || in.RuntimeEpochID.Present()
 	}}
 )
@@ -186,22 +186,22 @@ func prepareBindingsNew(from phaseSet, to Phase) rule[PrepareBindings] {
 		name: "PrepareBindings", from: from, to: to,
 		guards: []guard[PrepareBindings]{
 			prepareBindingsSession,
-			{"binding_absent_or_same: a bound runtime id, fence, generation or epoch cannot change without being cleared", func(s *State, in *PrepareBindings) bool {
+			{"binding_absent_or_same: a bound runtime id, fence, generation or epoch cannot change without being cleared", func(s *State, in PrepareBindings) bool {
 				return (!s.ActiveRuntimeID.Present() || s.ActiveRuntimeID.Is(in.AgentRuntimeID)) &&
 					(!s.ActiveFenceToken.Present() || s.ActiveFenceToken.Is(in.FenceToken)) &&
 					(!s.ActiveRuntimeGeneration.Present() || s.ActiveRuntimeGeneration == in.Generation) &&
 					(!s.ActiveRuntimeEpochID.Present() || s.ActiveRuntimeEpochID == in.RuntimeEpochID)
 			}},
 			prepareBindingsTyped,
-			{"runtime_binding_not_already_exact", func(s *State, in *PrepareBindings) bool { return !in.exact(s) }},
+			{"runtime_binding_not_already_exact", func(s *State, in PrepareBindings) bool { return !in.exact(s) }},
 		},
-		update: func(s *State, in *PrepareBindings) {
+		update: func(s *State, in PrepareBindings) {
 			s.ActiveRuntimeID = Some(in.AgentRuntimeID)
 			s.ActiveFenceToken = Some(in.FenceToken)
 			s.ActiveRuntimeGeneration = in.Generation
 			s.ActiveRuntimeEpochID = in.RuntimeEpochID
 		},
-		emit: func(s *State, in *PrepareBindings) Effects {
+		emit: func(s *State, in PrepareBindings) Effects {
 			return Effects{RuntimeBound{AgentRuntimeID: s.ActiveRuntimeID.Get(), FenceToken: s.ActiveFenceToken.Get()}}
 		},
 	}
@@ -212,7 +212,7 @@ var prepareBindingsRules = []rule[PrepareBindings]{
 		name: "PrepareBindingsIdempotent", from: aliveStates,
 		guards: []guard[PrepareBindings]{
 			prepareBindingsSession,
-			{"runtime_binding_exact: the binding equals the current one", func(s *State, in *PrepareBindings) bool { return in.exact(s) }},
+			{"runtime_binding_exact: the binding equals the current one", func(s *State, in PrepareBindings) bool { return in.exact(s) }},
 			prepareBindingsTyped,
 		},
 	},
@@ -230,19 +230,19 @@ type EnsureSessionWithExecutor struct {
 func (EnsureSessionWithExecutor) Name() string { return "EnsureSessionWithExecutor" }
 
 func (in EnsureSessionWithExecutor) step(s *State) (Effects, error) {
-	return step(s, &in, ensureSessionWithExecutorRules)
+	return step(s, in, ensureSessionWithExecutorRules)
 }
 
 var ensureSessionWithExecutorRules = []rule[EnsureSessionWithExecutor]{
 	{name: "EnsureSessionWithExecutor", from: phasesOf(PhaseIdle), to: PhaseAttached,
-		update: func(s *State, in *EnsureSessionWithExecutor) { s.RegistrationPhase = RegistrationActive }},
+		update: func(s *State, in EnsureSessionWithExecutor) { s.RegistrationPhase = RegistrationActive }},
 	{name: "EnsureSessionWithExecutor", from: phasesOf(PhaseAttached),
-		update: func(s *State, in *EnsureSessionWithExecutor) {
+		update: func(s *State, in EnsureSessionWithExecutor) {
 			s.RegistrationPhase = RegistrationActive
 			s.RuntimeStopDeferred = false
 		}},
 	{name: "EnsureSessionWithExecutor", from: phasesOf(PhaseRunning),
-		update: func(s *State, in *EnsureSessionWithExecutor) { s.RegistrationPhase = RegistrationActive }},
+		update: func(s *State, in EnsureSessionWithExecutor) { s.RegistrationPhase = RegistrationActive }},
 	{name: "EnsureSessionWithExecutorNoop", from: phasesOf(PhaseRetired, PhaseStopped)},
 }
 
@@ -257,14 +257,14 @@ type SetSilentIntents struct {
 func (SetSilentIntents) Name() string { return "SetSilentIntents" }
 
 func (in SetSilentIntents) step(s *State) (Effects, error) {
-	return step(s, &in, setSilentIntentsRules)
+	return step(s, in, setSilentIntentsRules)
 }
 
 var setSilentIntentsRules = []rule[SetSilentIntents]{
 	{
 		name: "SetSilentIntents", from: livePhases,
-		guards: []guard[SetSilentIntents]{{"session_registered", func(s *State, in *SetSilentIntents) bool { return s.registered() }}},
-		update: func(s *State, in *SetSilentIntents) { s.SilentIntentOverrides = in.Intents.Clone() },
+		guards: []guard[SetSilentIntents]{{"session_registered", func(s *State, in SetSilentIntents) bool { return s.registered() }}},
+		update: func(s *State, in SetSilentIntents) { s.SilentIntentOverrides = in.Intents.Clone() },
 	},
 }
 
@@ -278,7 +278,7 @@ type Prepare struct {
 // Name returns "Prepare".
 func (Prepare) Name() string { return "Prepare" }
 
-func (in Prepare) step(s *State) (Effects, error) { return step(s, &in, prepareRules) }
+func (in Prepare) step(s *State) (Effects, error) { return step(s, in, prepareRules) }
 
 func startRun(s *State, runID string, pre PreRunPhase) {
 	s.CurrentRunID = Some(runID)
@@ -290,11 +290,11 @@ func prepareFrom(p Phase, pre PreRunPhase) rule[Prepare] {
 	return rule[Prepare]{
 		name: "Prepare", from: phasesOf(p), to: PhaseRunning,
 		guards: []guard[Prepare]{
-			{"session_registered", func(s *State, in *Prepare) bool { return s.registered() }},
-			{"run_id is not empty", func(s *State, in *Prepare) bool { return in.RunID != "" }},
+			{"session_registered", func(s *State, in Prepare) bool { return s.registered() }},
+			{"run_id is not empty", func(s *State, in Prepare) bool { return in.RunID != "" }},
 		},
-		update: func(s *State, in *Prepare) { startRun(s, in.RunID, pre) },
-		emit:   func(s *State, in *Prepare) Effects { return Effects{SubmitRunPrimitive{}} },
+		update: func(s *State, in Prepare) { startRun(s, in.RunID, pre) },
+		emit:   func(s *State, in Prepare) Effects { return Effects{SubmitRunPrimitive{}} },
 	}
 }
 
@@ -309,17 +309,17 @@ type DrainQueuedRun struct {
 // Name returns "DrainQueuedRun".
 func (DrainQueuedRun) Name() string { return "DrainQueuedRun" }
 
-func (in DrainQueuedRun) step(s *State) (Effects, error) { return step(s, &in, drainQueuedRunRules) }
+func (in DrainQueuedRun) step(s *State) (Effects, error) { return step(s, in, drainQueuedRunRules) }
 
 var drainQueuedRunRules = []rule[DrainQueuedRun]{
 	{
 		name: "DrainQueuedRun", from: phasesOf(PhaseRetired), to: PhaseRunning,
 		guards: []guard[DrainQueuedRun]{
-			{"run_id is not empty", func(s *State, in *DrainQueuedRun) bool { return in.RunID != "" }},
-			{"no run is bound", func(s *State, in *DrainQueuedRun) bool { return !s.CurrentRunID.Present() }},
+			{"run_id is not empty", func(s *State, in DrainQueuedRun) bool { return in.RunID != "" }},
+			{"no run is bound", func(s *State, in DrainQueuedRun) bool { return !s.CurrentRunID.Present() }},
 		},
-		update: func(s *State, in *DrainQueuedRun) { startRun(s, in.RunID, PreRunRetired) },
-		emit:   func(s *State, in *DrainQueuedRun) Effects { return Effects{SubmitRunPrimitive{}} },
+		update: func(s *State, in DrainQueuedRun) { startRun(s, in.RunID, PreRunRetired) },
+		emit:   func(s *State, in DrainQueuedRun) Effects { return Effects{SubmitRunPrimitive{}} },
 	},
 }
 
@@ -331,7 +331,7 @@ type runInput interface {
 
 // runEndRules builds the three "Running → pre_run_phase" arms shared by Commit, Fail,
 // CancelRun, RollbackRun and ServiceTurnCommitted.
-func runEndRules[I runInput](name string, extra []guard[I], emit func(*State, *I) Effects) []rule[I] {
+func runEndRules[I runInput](name string, extra []guard[I], emit func(*State, I) Effects) []rule[I] {
 	ends := []struct {
 		pre PreRunPhase
 		to  Phase
@@ -339,13 +339,13 @@ func runEndRules[I runInput](name string, extra []guard[I], emit func(*State, *I
 	rules := make([]rule[I], 0, len(ends))
 	for _, end := range ends {
 		guards := []guard[I]{
-			{"pre_run_phase_matches_" + end.to.String(), func(s *State, in *I) bool { return s.PreRunPhase.Is(end.pre) }},
-			{"current_run_id_matches_binding: run_id equals current_run_id", func(s *State, in *I) bool { return s.CurrentRunID.Is((*in).runID()) }},
+			{"pre_run_phase_matches_" + end.to.String(), func(s *State, in I) bool { return s.PreRunPhase.Is(end.pre) }},
+			{"current_run_id_matches_binding: run_id equals current_run_id", func(s *State, in I) bool { return s.CurrentRunID.Is(in.runID()) }},
 		}
 		rules = append(rules, rule[I]{
 			name: name + "RunningTo" + end.to.String(), from: phasesOf(PhaseRunning), to: end.to,
 			guards: append(guards, extra...),
-			update: func(s *State, in *I) {
+			update: func(s *State, in I) {
 				s.CurrentRunID = None[string]()
 				s.PreRunPhase = None[PreRunPhase]()
 				if end.to != PhaseAttached {
@@ -358,7 +358,7 @@ func runEndRules[I runInput](name string, extra []guard[I], emit func(*State, *I
 	return rules
 }
 
-func emitRecordTerminalOutcome[I any](*State, *I) Effects { return Effects{RecordTerminalOutcome{}} }
+func emitRecordTerminalOutcome[I any](*State, I) Effects { return Effects{RecordTerminalOutcome{}} }
 
 // Commit ends the current run successfully, returning to the phase the run started from
 // (spec §5.2).
@@ -372,7 +372,7 @@ func (Commit) Name() string { return "Commit" }
 
 func (in Commit) runID() string { return in.RunID }
 
-func (in Commit) step(s *State) (Effects, error) { return step(s, &in, commitRules) }
+func (in Commit) step(s *State) (Effects, error) { return step(s, in, commitRules) }
 
 var commitRules = runEndRules[Commit]("Commit", nil, nil)
 
@@ -386,10 +386,10 @@ func (Fail) Name() string { return "Fail" }
 
 func (in Fail) runID() string { return in.RunID }
 
-func (in Fail) step(s *State) (Effects, error) { return step(s, &in, failRules) }
+func (in Fail) step(s *State) (Effects, error) { return step(s, in, failRules) }
 
 var failRules = runEndRules("Fail", []guard[Fail]{
-	{"turn_failed_with_cause: turn_phase is Failed with a known terminal_cause_kind", func(s *State, in *Fail) bool {
+	{"turn_failed_with_cause: turn_phase is Failed with a known terminal_cause_kind", func(s *State, in Fail) bool {
 		return s.TurnPhase == TurnFailed && s.TerminalCauseKind.Present() && !s.TerminalCauseKind.Is(CauseUnknown)
 	}},
 }, emitRecordTerminalOutcome[Fail])
@@ -404,10 +404,10 @@ func (CancelRun) Name() string { return "CancelRun" }
 
 func (in CancelRun) runID() string { return in.RunID }
 
-func (in CancelRun) step(s *State) (Effects, error) { return step(s, &in, cancelRunRules) }
+func (in CancelRun) step(s *State) (Effects, error) { return step(s, in, cancelRunRules) }
 
 var cancelRunRules = runEndRules("Cancel", []guard[CancelRun]{
-	{"turn_cancelled: turn_phase is Cancelled with terminal_outcome Cancelled", func(s *State, in *CancelRun) bool {
+	{"turn_cancelled: turn_phase is Cancelled with terminal_outcome Cancelled", func(s *State, in CancelRun) bool {
 		return s.TurnPhase == TurnCancelled && s.TerminalOutcome.Is(OutcomeCancelled)
 	}},
 }, emitRecordTerminalOutcome[CancelRun])
@@ -423,7 +423,7 @@ func (RollbackRun) Name() string { return "RollbackRun" }
 
 func (in RollbackRun) runID() string { return in.RunID }
 
-func (in RollbackRun) step(s *State) (Effects, error) { return step(s, &in, rollbackRunRules) }
+func (in RollbackRun) step(s *State) (Effects, error) { return step(s, in, rollbackRunRules) }
 
 var rollbackRunRules = runEndRules[RollbackRun]("RollbackRun", nil, nil)
 
@@ -439,11 +439,11 @@ func (ServiceTurnCommitted) Name() string { return "ServiceTurnCommitted" }
 func (in ServiceTurnCommitted) runID() string { return in.RunID }
 
 func (in ServiceTurnCommitted) step(s *State) (Effects, error) {
-	return step(s, &in, serviceTurnCommittedRules)
+	return step(s, in, serviceTurnCommittedRules)
 }
 
 var serviceTurnCommittedRules = runEndRules("ServiceTurnCommitted", []guard[ServiceTurnCommitted]{
-	{"turn_completed: turn_phase is Completed with terminal_outcome Completed", func(s *State, in *ServiceTurnCommitted) bool {
+	{"turn_completed: turn_phase is Completed with terminal_outcome Completed", func(s *State, in ServiceTurnCommitted) bool {
 		return s.TurnPhase == TurnCompleted && s.TerminalOutcome.Is(OutcomeCompleted)
 	}},
 }, nil)
@@ -460,13 +460,13 @@ type RunCompleted struct {
 // Name returns "RunCompleted".
 func (RunCompleted) Name() string { return "RunCompleted" }
 
-func (in RunCompleted) step(s *State) (Effects, error) { return step(s, &in, runCompletedRules) }
+func (in RunCompleted) step(s *State) (Effects, error) { return step(s, in, runCompletedRules) }
 
 var runCompletedRules = []rule[RunCompleted]{
 	{
 		name: "RunCompleted", from: phasesOf(PhaseRunning),
-		guards: []guard[RunCompleted]{{runMatches, func(s *State, in *RunCompleted) bool { return s.CurrentRunID.Is(in.RunID) }}},
-		update: func(s *State, in *RunCompleted) {
+		guards: []guard[RunCompleted]{{runMatches, func(s *State, in RunCompleted) bool { return s.CurrentRunID.Is(in.RunID) }}},
+		update: func(s *State, in RunCompleted) {
 			if !s.turnTerminal() {
 				s.TurnPhase = TurnCompleted
 				s.ExtractionActive = false
@@ -497,7 +497,7 @@ type RunFailed struct {
 // Name returns "RunFailed".
 func (RunFailed) Name() string { return "RunFailed" }
 
-func (in RunFailed) step(s *State) (Effects, error) { return step(s, &in, runFailedRules) }
+func (in RunFailed) step(s *State) (Effects, error) { return step(s, in, runFailedRules) }
 
 // OutcomeForFailureSource is the outcome a failure source implies (spec §5.2).
 func OutcomeForFailureSource(src Opt[RunFailureSourceKind]) TurnTerminalOutcome {
@@ -558,29 +558,29 @@ var runFailedRules = []rule[RunFailed]{
 	{
 		name: "RunFailed", from: phasesOf(PhaseRunning),
 		guards: []guard[RunFailed]{
-			{runMatches, func(s *State, in *RunFailed) bool { return s.CurrentRunID.Is(in.RunID) }},
-			{"runtime_apply_failure_not_machine_terminal_failure: a runtime_apply_failure_cause cannot come with machine_terminal_failure_observed", func(s *State, in *RunFailed) bool {
+			{runMatches, func(s *State, in RunFailed) bool { return s.CurrentRunID.Is(in.RunID) }},
+			{"runtime_apply_failure_not_machine_terminal_failure: a runtime_apply_failure_cause cannot come with machine_terminal_failure_observed", func(s *State, in RunFailed) bool {
 				return !in.RuntimeApplyFailureCause.Present() || !in.MachineTerminalFailureObserved
 			}},
-			{"machine_terminal_failure_not_raw_source: machine_terminal_failure_observed cannot come with a terminal_failure_source", func(s *State, in *RunFailed) bool {
+			{"machine_terminal_failure_not_raw_source: machine_terminal_failure_observed cannot come with a terminal_failure_source", func(s *State, in RunFailed) bool {
 				return !in.MachineTerminalFailureObserved || !in.TerminalFailureSource.Present()
 			}},
-			{"machine_terminal_failure_requires_existing_outcome: the turn has a failure outcome recorded", func(s *State, in *RunFailed) bool {
+			{"machine_terminal_failure_requires_existing_outcome: the turn has a failure outcome recorded", func(s *State, in RunFailed) bool {
 				o := s.TerminalOutcome
 				return !in.MachineTerminalFailureObserved ||
 					(o.Present() && !o.Is(OutcomeNone) && !o.Is(OutcomeCompleted) && !o.Is(OutcomeCancelled))
 			}},
-			{"machine_terminal_failure_requires_existing_known_cause: the turn has a known cause recorded", func(s *State, in *RunFailed) bool {
+			{"machine_terminal_failure_requires_existing_known_cause: the turn has a known cause recorded", func(s *State, in RunFailed) bool {
 				return !in.MachineTerminalFailureObserved || (s.TerminalCauseKind.Present() && !s.TerminalCauseKind.Is(CauseUnknown))
 			}},
-			{"machine_terminal_failure_existing_outcome_matches_cause", func(s *State, in *RunFailed) bool {
+			{"machine_terminal_failure_existing_outcome_matches_cause", func(s *State, in RunFailed) bool {
 				return !in.MachineTerminalFailureObserved || s.TerminalOutcome.Is(outcomeForCause(s.TerminalCauseKind.Get()))
 			}},
-			{"terminal_failure_source_known_if_present: terminal_failure_source is not Unknown", func(s *State, in *RunFailed) bool {
+			{"terminal_failure_source_known_if_present: terminal_failure_source is not Unknown", func(s *State, in RunFailed) bool {
 				return !in.TerminalFailureSource.Is(FailureSourceUnknown)
 			}},
 		},
-		update: func(s *State, in *RunFailed) {
+		update: func(s *State, in RunFailed) {
 			s.TurnPhase = TurnFailed
 			s.ExtractionActive = false
 			if !s.TerminalOutcome.Present() || s.TerminalOutcome.Is(OutcomeNone) {
@@ -593,7 +593,7 @@ var runFailedRules = []rule[RunFailed]{
 			s.LastRuntimeApplyFailureMessage = in.RuntimeApplyFailureMessage
 			s.RuntimeCompletionResultRunID = Some(in.RunID)
 		},
-		emit: func(s *State, in *RunFailed) Effects {
+		emit: func(s *State, in RunFailed) Effects {
 			return Effects{
 				TurnRunFailed{RunID: in.RunID, TerminalCauseKind: s.TerminalCauseKind.Get(), Error: in.Error},
 				PostAdmissionSignal{Signal: SignalWakeLoop},
@@ -611,13 +611,13 @@ type RunCancelled struct {
 // Name returns "RunCancelled".
 func (RunCancelled) Name() string { return "RunCancelled" }
 
-func (in RunCancelled) step(s *State) (Effects, error) { return step(s, &in, runCancelledRules) }
+func (in RunCancelled) step(s *State) (Effects, error) { return step(s, in, runCancelledRules) }
 
 var runCancelledRules = []rule[RunCancelled]{
 	{
 		name: "RunCancelled", from: phasesOf(PhaseRunning),
-		guards: []guard[RunCancelled]{{runMatches, func(s *State, in *RunCancelled) bool { return s.CurrentRunID.Is(in.RunID) }}},
-		update: func(s *State, in *RunCancelled) {
+		guards: []guard[RunCancelled]{{runMatches, func(s *State, in RunCancelled) bool { return s.CurrentRunID.Is(in.RunID) }}},
+		update: func(s *State, in RunCancelled) {
 			s.TurnPhase = TurnCancelled
 			s.ExtractionActive = false
 			s.TerminalOutcome = Some(OutcomeCancelled)
@@ -636,27 +636,27 @@ type Retire struct {
 // Name returns "Retire".
 func (Retire) Name() string { return "Retire" }
 
-func (in Retire) step(s *State) (Effects, error) { return step(s, &in, retireRules) }
+func (in Retire) step(s *State) (Effects, error) { return step(s, in, retireRules) }
 
-func emitRuntimeRetired(s *State, in *Retire) Effects {
+func emitRuntimeRetired(s *State, in Retire) Effects {
 	return Effects{RuntimeRetired{AgentRuntimeID: s.ActiveRuntimeID.Get(), FenceToken: s.ActiveFenceToken.Get()}}
 }
 
 var (
-	retireBound = guard[Retire]{"runtime_binding_present: a runtime id and fence are bound", func(s *State, in *Retire) bool {
+	retireBound = guard[Retire]{"runtime_binding_present: a runtime id and fence are bound", func(s *State, in Retire) bool {
 		return s.runtimeBound()
 	}}
-	retireUnbound  = guard[Retire]{"runtime_binding_absent", func(s *State, in *Retire) bool { return !s.runtimeBound() }}
-	retireRunBound = guard[Retire]{"a run is bound", func(s *State, in *Retire) bool { return s.CurrentRunID.Present() }}
-	retireRunFree  = guard[Retire]{"no run is bound", func(s *State, in *Retire) bool { return !s.CurrentRunID.Present() }}
+	retireUnbound  = guard[Retire]{"runtime_binding_absent", func(s *State, in Retire) bool { return !s.runtimeBound() }}
+	retireRunBound = guard[Retire]{"a run is bound", func(s *State, in Retire) bool { return s.CurrentRunID.Present() }}
+	retireRunFree  = guard[Retire]{"no run is bound", func(s *State, in Retire) bool { return !s.CurrentRunID.Present() }}
 )
 
-func retireRunning(s *State, in *Retire) {
+func retireRunning(s *State, in Retire) {
 	s.RuntimeStopDeferred = false
 	s.PreRunPhase = Some(PreRunRetired)
 }
 
-func retireStopDeferredCleared(s *State, in *Retire) { s.RuntimeStopDeferred = false }
+func retireStopDeferredCleared(s *State, in Retire) { s.RuntimeStopDeferred = false }
 
 var retireRules = []rule[Retire]{
 	{name: "RetireWhileRunning", from: phasesOf(PhaseRunning), guards: []guard[Retire]{retireRunBound, retireBound},
@@ -678,19 +678,19 @@ type Reset struct{}
 // Name returns "Reset".
 func (Reset) Name() string { return "Reset" }
 
-func (in Reset) step(s *State) (Effects, error) { return step(s, &in, resetRules) }
+func (in Reset) step(s *State) (Effects, error) { return step(s, in, resetRules) }
 
 var resetRules = []rule[Reset]{
 	{
 		name: "Reset", from: phasesOf(PhaseInitializing, PhaseIdle, PhaseAttached, PhaseRetired), to: PhaseIdle,
-		update: func(s *State, in *Reset) {
+		update: func(s *State, in Reset) {
 			s.CurrentRunID = None[string]()
 			s.ActiveFenceToken = None[uint64]()
 			s.PreRunPhase = None[PreRunPhase]()
 			s.RuntimeStopDeferred = false
 			s.SilentIntentOverrides = nil
 		},
-		emit: func(s *State, in *Reset) Effects {
+		emit: func(s *State, in Reset) Effects {
 			return Effects{RuntimeNotice{Kind: NoticeReset, Detail: "runtime reset"}}
 		},
 	},
@@ -702,18 +702,18 @@ type Recycle struct{}
 // Name returns "Recycle".
 func (Recycle) Name() string { return "Recycle" }
 
-func (in Recycle) step(s *State) (Effects, error) { return step(s, &in, recycleRules) }
+func (in Recycle) step(s *State) (Effects, error) { return step(s, in, recycleRules) }
 
 func recycleFrom(from phaseSet, to Phase) rule[Recycle] {
 	return rule[Recycle]{
 		name: "Recycle", from: from, to: to,
-		guards: []guard[Recycle]{{"session_registered", func(s *State, in *Recycle) bool { return s.registered() }}},
-		update: func(s *State, in *Recycle) {
+		guards: []guard[Recycle]{{"session_registered", func(s *State, in Recycle) bool { return s.registered() }}},
+		update: func(s *State, in Recycle) {
 			s.clearRuntimeBinding()
 			s.CurrentRunID = None[string]()
 			s.PreRunPhase = None[PreRunPhase]()
 		},
-		emit: func(s *State, in *Recycle) Effects { return Effects{InitiateRecycle{}} },
+		emit: func(s *State, in Recycle) Effects { return Effects{InitiateRecycle{}} },
 	}
 }
 
@@ -735,12 +735,12 @@ type Recover struct{}
 // Name returns "Recover".
 func (Recover) Name() string { return "Recover" }
 
-func (in Recover) step(s *State) (Effects, error) { return step(s, &in, recoverRules) }
+func (in Recover) step(s *State) (Effects, error) { return step(s, in, recoverRules) }
 
 var recoverRules = []rule[Recover]{
 	{
 		name: "Recover", from: phasesOf(PhaseInitializing, PhaseIdle, PhaseAttached, PhaseRetired, PhaseStopped),
-		emit: func(s *State, in *Recover) Effects {
+		emit: func(s *State, in Recover) Effects {
 			return Effects{RuntimeNotice{Kind: NoticeRecover, Detail: "runtime recovered"}}
 		},
 	},
@@ -764,46 +764,46 @@ type RecoverRuntimeAuthority struct {
 func (RecoverRuntimeAuthority) Name() string { return "RecoverRuntimeAuthority" }
 
 func (in RecoverRuntimeAuthority) step(s *State) (Effects, error) {
-	return step(s, &in, recoverRuntimeAuthorityRules)
+	return step(s, in, recoverRuntimeAuthorityRules)
 }
 
 var recoverStructural = []guard[RecoverRuntimeAuthority]{
-	{"session_id is not empty", func(s *State, in *RecoverRuntimeAuthority) bool { return in.SessionID != "" }},
-	{"fence_requires_runtime", func(s *State, in *RecoverRuntimeAuthority) bool {
+	{"session_id is not empty", func(s *State, in RecoverRuntimeAuthority) bool { return in.SessionID != "" }},
+	{"fence_requires_runtime", func(s *State, in RecoverRuntimeAuthority) bool {
 		return !in.FenceToken.Present() || in.AgentRuntimeID.Present()
 	}},
-	{"generation_requires_runtime", func(s *State, in *RecoverRuntimeAuthority) bool {
+	{"generation_requires_runtime", func(s *State, in RecoverRuntimeAuthority) bool {
 		return !in.RuntimeGeneration.Present() || in.AgentRuntimeID.Present()
 	}},
-	{"epoch_requires_runtime", func(s *State, in *RecoverRuntimeAuthority) bool {
+	{"epoch_requires_runtime", func(s *State, in RecoverRuntimeAuthority) bool {
 		return !in.RuntimeEpochID.Present() || in.AgentRuntimeID.Present()
 	}},
-	{"binding_identity_present_when_runtime_bound: a runtime id needs a generation or an epoch", func(s *State, in *RecoverRuntimeAuthority) bool {
+	{"binding_identity_present_when_runtime_bound: a runtime id needs a generation or an epoch", func(s *State, in RecoverRuntimeAuthority) bool {
 		return !in.AgentRuntimeID.Present() || in.RuntimeGeneration.Present() || in.RuntimeEpochID.Present()
 	}},
 }
 
 var (
-	recoverNoRun = guard[RecoverRuntimeAuthority]{"no_run_binding: current_run_id and pre_run_phase are absent", func(s *State, in *RecoverRuntimeAuthority) bool {
+	recoverNoRun = guard[RecoverRuntimeAuthority]{"no_run_binding: current_run_id and pre_run_phase are absent", func(s *State, in RecoverRuntimeAuthority) bool {
 		return !in.CurrentRunID.Present() && !in.PreRunPhase.Present()
 	}}
-	recoverRunComplete = guard[RecoverRuntimeAuthority]{"run_binding_complete: current_run_id and pre_run_phase are present", func(s *State, in *RecoverRuntimeAuthority) bool {
+	recoverRunComplete = guard[RecoverRuntimeAuthority]{"run_binding_complete: current_run_id and pre_run_phase are present", func(s *State, in RecoverRuntimeAuthority) bool {
 		return in.CurrentRunID.Present() && in.PreRunPhase.Present()
 	}}
-	recoverRunPair = guard[RecoverRuntimeAuthority]{"run_binding_pair: current_run_id and pre_run_phase are both present or both absent", func(s *State, in *RecoverRuntimeAuthority) bool {
+	recoverRunPair = guard[RecoverRuntimeAuthority]{"run_binding_pair: current_run_id and pre_run_phase are both present or both absent", func(s *State, in RecoverRuntimeAuthority) bool {
 		return in.CurrentRunID.Present() == in.PreRunPhase.Present()
 	}}
 )
 
 func recoverAs(observed RuntimeLifecycleObservedState, run guard[RecoverRuntimeAuthority]) rule[RecoverRuntimeAuthority] {
 	guards := []guard[RecoverRuntimeAuthority]{
-		{"observed_" + observed.String(), func(s *State, in *RecoverRuntimeAuthority) bool { return in.State == observed }},
+		{"observed_" + observed.String(), func(s *State, in RecoverRuntimeAuthority) bool { return in.State == observed }},
 		run,
 	}
 	return rule[RecoverRuntimeAuthority]{
 		name: "RecoverRuntimeAuthority" + observed.String(), from: phasesOf(PhaseInitializing), to: Phase(observed),
 		guards: append(guards, recoverStructural...),
-		update: func(s *State, in *RecoverRuntimeAuthority) {
+		update: func(s *State, in RecoverRuntimeAuthority) {
 			s.SessionID = Some(in.SessionID)
 			s.ActiveRuntimeID = in.AgentRuntimeID
 			s.ActiveFenceToken = in.FenceToken
@@ -837,10 +837,10 @@ type StopRuntimeExecutor struct {
 // Name returns "StopRuntimeExecutor".
 func (StopRuntimeExecutor) Name() string { return "StopRuntimeExecutor" }
 
-func (in StopRuntimeExecutor) step(s *State) (Effects, error) { return step(s, &in, stopRules) }
+func (in StopRuntimeExecutor) step(s *State) (Effects, error) { return step(s, in, stopRules) }
 
-func stopEffects(detail string) func(*State, *StopRuntimeExecutor) Effects {
-	return func(s *State, in *StopRuntimeExecutor) Effects {
+func stopEffects(detail string) func(*State, StopRuntimeExecutor) Effects {
+	return func(s *State, in StopRuntimeExecutor) Effects {
 		return Effects{
 			RuntimeNotice{Kind: NoticeStop, Detail: detail},
 			RuntimeEffectFact{Kind: RuntimeEffectStopRuntimeExecutor, Reason: in.Reason},
@@ -851,7 +851,7 @@ func stopEffects(detail string) func(*State, *StopRuntimeExecutor) Effects {
 var stopRules = []rule[StopRuntimeExecutor]{
 	{
 		name: "StopRuntimeExecutor", from: phasesOf(PhaseInitializing, PhaseIdle, PhaseRetired),
-		update: func(s *State, in *StopRuntimeExecutor) {
+		update: func(s *State, in StopRuntimeExecutor) {
 			s.CurrentRunID = None[string]()
 			s.PreRunPhase = None[PreRunPhase]()
 			s.RuntimeStopDeferred = false
@@ -861,7 +861,7 @@ var stopRules = []rule[StopRuntimeExecutor]{
 	},
 	{
 		name: "StopRuntimeExecutorDeferred", from: phasesOf(PhaseAttached, PhaseRunning),
-		update: func(s *State, in *StopRuntimeExecutor) {
+		update: func(s *State, in StopRuntimeExecutor) {
 			s.RuntimeStopDeferred = s.LifecyclePhase == PhaseAttached || s.CurrentRunID.Present()
 			s.SilentIntentOverrides = nil
 		},
@@ -876,16 +876,16 @@ type RuntimeExecutorExited struct{}
 // Name returns "RuntimeExecutorExited".
 func (RuntimeExecutorExited) Name() string { return "RuntimeExecutorExited" }
 
-func (in RuntimeExecutorExited) step(s *State) (Effects, error) { return step(s, &in, exitedRules) }
+func (in RuntimeExecutorExited) step(s *State) (Effects, error) { return step(s, in, exitedRules) }
 
-func emitExited(*State, *RuntimeExecutorExited) Effects {
+func emitExited(*State, RuntimeExecutorExited) Effects {
 	return Effects{RuntimeNotice{Kind: NoticeExit, Detail: "runtime executor exited"}}
 }
 
 var exitedRules = []rule[RuntimeExecutorExited]{
 	{
 		name: "RuntimeExecutorExited", from: phasesOf(PhaseAttached, PhaseRunning, PhaseRetired), to: PhaseStopped,
-		update: func(s *State, in *RuntimeExecutorExited) {
+		update: func(s *State, in RuntimeExecutorExited) {
 			s.CurrentRunID = None[string]()
 			s.PreRunPhase = None[PreRunPhase]()
 			s.RuntimeStopDeferred = false
@@ -896,7 +896,7 @@ var exitedRules = []rule[RuntimeExecutorExited]{
 	},
 	{
 		name: "RuntimeExecutorExitedFromIdle", from: phasesOf(PhaseIdle), to: PhaseStopped,
-		update: func(s *State, in *RuntimeExecutorExited) {
+		update: func(s *State, in RuntimeExecutorExited) {
 			s.RuntimeStopDeferred = false
 			s.SilentIntentOverrides = nil
 			s.RegistrationPhase = RegistrationQueuing
@@ -905,7 +905,7 @@ var exitedRules = []rule[RuntimeExecutorExited]{
 	},
 	{
 		name: "RuntimeExecutorExitedFromStopped", from: phasesOf(PhaseStopped),
-		update: func(s *State, in *RuntimeExecutorExited) {
+		update: func(s *State, in RuntimeExecutorExited) {
 			s.RuntimeStopDeferred = false
 			s.RegistrationPhase = RegistrationQueuing
 		},
@@ -921,19 +921,19 @@ type Destroy struct {
 // Name returns "Destroy".
 func (Destroy) Name() string { return "Destroy" }
 
-func (in Destroy) step(s *State) (Effects, error) { return step(s, &in, destroyRules) }
+func (in Destroy) step(s *State) (Effects, error) { return step(s, in, destroyRules) }
 
 func destroyRule(from phaseSet, guards []guard[Destroy]) rule[Destroy] {
 	return rule[Destroy]{
 		name: "Destroy", from: from, to: PhaseDestroyed, guards: guards,
-		update: func(s *State, in *Destroy) {
+		update: func(s *State, in Destroy) {
 			s.CurrentRunID = None[string]()
 			s.PreRunPhase = None[PreRunPhase]()
 			s.RuntimeStopDeferred = false
 			s.SilentIntentOverrides = nil
 			s.RegistrationPhase = RegistrationQueuing
 		},
-		emit: func(s *State, in *Destroy) Effects {
+		emit: func(s *State, in Destroy) Effects {
 			return Effects{RuntimeDestroyed{AgentRuntimeID: s.ActiveRuntimeID.Get(), FenceToken: s.ActiveFenceToken.Get()}}
 		},
 	}
@@ -941,7 +941,7 @@ func destroyRule(from phaseSet, guards []guard[Destroy]) rule[Destroy] {
 
 var destroyRules = []rule[Destroy]{
 	destroyRule(phasesOf(PhaseInitializing), []guard[Destroy]{
-		{"runtime_is_bound: a runtime id is bound", func(s *State, in *Destroy) bool { return s.ActiveRuntimeID.Present() }},
+		{"runtime_is_bound: a runtime id is bound", func(s *State, in Destroy) bool { return s.ActiveRuntimeID.Present() }},
 	}),
 	destroyRule(livePhases, nil),
 }
@@ -955,13 +955,13 @@ type CancelAfterBoundary struct {
 func (CancelAfterBoundary) Name() string { return "CancelAfterBoundary" }
 
 func (in CancelAfterBoundary) step(s *State) (Effects, error) {
-	return step(s, &in, cancelAfterBoundaryRules)
+	return step(s, in, cancelAfterBoundaryRules)
 }
 
 var cancelAfterBoundaryRules = []rule[CancelAfterBoundary]{
 	{
 		name: "CancelAfterBoundary", from: phasesOf(PhaseAttached, PhaseRunning),
-		emit: func(s *State, in *CancelAfterBoundary) Effects {
+		emit: func(s *State, in CancelAfterBoundary) Effects {
 			return Effects{
 				RequestCancellationAtBoundary{},
 				RuntimeEffectFact{Kind: RuntimeEffectCancelAfterBoundary, Reason: in.Reason},
@@ -978,13 +978,13 @@ type InterruptCurrentRun struct{}
 func (InterruptCurrentRun) Name() string { return "InterruptCurrentRun" }
 
 func (in InterruptCurrentRun) step(s *State) (Effects, error) {
-	return step(s, &in, interruptCurrentRunRules)
+	return step(s, in, interruptCurrentRunRules)
 }
 
 var interruptCurrentRunRules = []rule[InterruptCurrentRun]{
 	{
 		name: "InterruptCurrentRun", from: phasesOf(PhaseAttached, PhaseRunning),
-		emit: func(s *State, in *InterruptCurrentRun) Effects {
+		emit: func(s *State, in InterruptCurrentRun) Effects {
 			return Effects{WakeInterrupt{}, RequestCancellationAtBoundary{}}
 		},
 	},
