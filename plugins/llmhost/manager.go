@@ -69,8 +69,9 @@ func call[T any](ctx context.Context, m *Manager, f func(*Client) (T, error)) (T
 		var zero T
 		return zero, err
 	}
-	defer lease.Release()
-	return f(lease.API().(*Client))
+	res, err := f(lease.API().(*Client))
+	lease.Done(err)
+	return res, err
 }
 
 func callErr(ctx context.Context, m *Manager, f func(*Client) error) error {

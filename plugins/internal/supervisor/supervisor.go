@@ -137,6 +137,19 @@ func (l *Lease) API() any { return l.inst.api }
 // Instance returns the leased instance.
 func (l *Lease) Instance() *Instance { return l.inst }
 
+// Done ends the lease after a call that returned err. When err says the plugin is
+// unavailable, Done waits briefly for the process exit to be observed, so the next
+// Acquire restarts the plugin instead of handing out the dead instance again.
+func (l *Lease) Done(err error) {
+	if pluginerr.ReasonOf(err) == pluginerr.PluginUnavailable {
+		deadline := time.Now().Add(time.Second)
+		for !l.inst.Exited() && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	l.Release()
+}
+
 // Release ends the lease; calling it more than once is harmless.
 func (l *Lease) Release() {
 	l.once.Do(func() {

@@ -71,7 +71,7 @@ func (f *faultHost) CallLlm(ctx context.Context, req *llmhost.CallLlmRequest) (*
 	case "crash":
 		os.Exit(2)
 	case "crash-once":
-		marker := filepath.Join(f.markers, "crashed-"+req.IdempotencyKey)
+		marker := filepath.Join(f.markers, "crashed-"+strings.ReplaceAll(req.IdempotencyKey, "/", "_"))
 		if _, err := os.Stat(marker); err != nil {
 			_ = os.WriteFile(marker, nil, 0o600)
 			os.Exit(2)
