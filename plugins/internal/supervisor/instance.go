@@ -37,8 +37,9 @@ type Instance struct {
 	stopped chan struct{}
 	once    sync.Once
 
-	leases int           // guarded by Supervisor.mu
-	idle   chan struct{} // closed when leases reaches 0; guarded by Supervisor.mu
+	leases   int           // guarded by Supervisor.mu
+	draining bool          // no new leases once set; guarded by Supervisor.mu
+	idle     chan struct{} // closed when leases reaches 0; guarded by Supervisor.mu
 }
 
 // API returns the dispensed, typed protocol client.

@@ -320,6 +320,21 @@ func (s *Supervisor) Close(ctx context.Context) error {
 	return nil
 }
 
+// AcquireGen returns a lease on the running instance of generation gen, so calls for
+// state held by one process (a live channel) reach that process even after a swap made
+// another instance active. ok is false once that instance exited or started draining.
+func (s *Supervisor) AcquireGen(gen uint64) (lease *Lease, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for inst := range s.live {
+		if inst.Gen == gen && !inst.draining && !inst.Exited() {
+			inst.leases++
+			return &Lease{s: s, inst: inst}, true
+		}
+	}
+	return nil, false
+}
+
 // Active returns the instance new calls go to, or nil when none runs.
 func (s *Supervisor) Active() *Instance {
 	s.mu.Lock()
@@ -347,6 +362,9 @@ func (s *Supervisor) retire(ctx context.Context, inst *Instance) {
 			s.opts.Logger.Warn("drain deadline passed with calls in flight; stopping plugin anyway", "path", inst.Binary.Path)
 		}
 	}
+	s.mu.Lock()
+	inst.draining = true
+	s.mu.Unlock()
 	if !inst.Exited() && s.kind.Drain != nil && ctx.Err() == nil {
 		if err := s.kind.Drain(ctx, inst.api); err != nil {
 			s.opts.Logger.Warn("plugin drain failed", "path", inst.Binary.Path, "error", err)
