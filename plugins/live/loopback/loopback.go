@@ -92,9 +92,9 @@ type Adapter struct {
 	cfg Config
 
 	mu        sync.Mutex
-	channels  map[string]*channel // by channel id; guarded by mu
-	bySession map[string]string   // session → open channel; guarded by mu
-	done      map[string]any      // answers by idempotency key; guarded by mu
+	channels  map[string]*channel      // by channel id; guarded by mu
+	bySession map[string]string        // session → open channel; guarded by mu
+	done      map[string]any           // answers by idempotency key; guarded by mu
 	subs      map[*subscriber]struct{} // open Observe streams; guarded by mu
 }
 
