@@ -2,6 +2,7 @@ package llmhost
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/meerkat-temporal/meerkat/machine"
@@ -142,29 +143,29 @@ const (
 
 // Message is one entry of the conversation.
 type Message struct {
-	Role       string
-	Content    []ContentPart
-	ToolCalls  []ToolCall
-	ToolCallID string
+	Role       string        `json:"role"`
+	Content    []ContentPart `json:"content,omitzero"`
+	ToolCalls  []ToolCall    `json:"tool_calls,omitzero"`
+	ToolCallID string        `json:"tool_call_id,omitzero"`
 }
 
 // ContentPart is text or an image; exactly one is set.
 type ContentPart struct {
-	Text  string
-	Image *Image
+	Text  string `json:"text,omitzero"`
+	Image *Image `json:"image,omitzero"`
 }
 
 // Image is inline image data.
 type Image struct {
-	MediaType string
-	Data      []byte
+	MediaType string `json:"media_type"`
+	Data      []byte `json:"data"`
 }
 
 // ToolCall is a model's request to run a tool.
 type ToolCall struct {
-	ID            string
-	Name          string
-	ArgumentsJSON string
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	ArgumentsJSON string `json:"arguments_json"`
 }
 
 // CallLlmRequest is one LLM step of a turn.
@@ -185,22 +186,43 @@ const (
 	OutcomeFailure
 )
 
+var outcomeNames = [...]string{"", "answer", "tool_calls", "failure"}
+
+// MarshalText writes answer, tool_calls or failure.
+func (o Outcome) MarshalText() ([]byte, error) {
+	if o == 0 || int(o) >= len(outcomeNames) {
+		return nil, fmt.Errorf("llmhost: invalid outcome %d", o)
+	}
+	return []byte(outcomeNames[o]), nil
+}
+
+// UnmarshalText reads the forms written by MarshalText.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	for i := 1; i < len(outcomeNames); i++ {
+		if outcomeNames[i] == string(b) {
+			*o = Outcome(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("llmhost: unknown outcome %q (allowed: answer, tool_calls, failure)", b)
+}
+
 // CallLlmResponse holds exactly one outcome and the tools that were offered.
 type CallLlmResponse struct {
-	Outcome      Outcome
-	Text         string
-	ToolCalls    []ToolCall
-	Failure      *LlmFailure
-	OfferedTools []string
+	Outcome      Outcome     `json:"outcome"`
+	Text         string      `json:"text,omitzero"`
+	ToolCalls    []ToolCall  `json:"tool_calls,omitzero"`
+	Failure      *LlmFailure `json:"failure,omitzero"`
+	OfferedTools []string    `json:"offered_tools"`
 }
 
 // LlmFailure is a typed run failure (spec §5.2 RunFailed sources).
 type LlmFailure struct {
-	Source machine.RunFailureSourceKind
+	Source machine.RunFailureSourceKind `json:"source"`
 	// RetryKind is set when a retry may succeed (rate limit, timeout, provider 5xx).
-	RetryKind  machine.LlmRetryFailureKind
-	RetryAfter time.Duration
-	Message    string
+	RetryKind  machine.LlmRetryFailureKind `json:"retry_kind,omitzero"`
+	RetryAfter time.Duration               `json:"retry_after_ns,omitzero"`
+	Message    string                      `json:"message"`
 }
 
 // ExecuteToolCallRequest runs one tool call.
@@ -212,6 +234,6 @@ type ExecuteToolCallRequest struct {
 
 // ExecuteToolCallResponse is the tool result.
 type ExecuteToolCallResponse struct {
-	Content []ContentPart
-	IsError bool
+	Content []ContentPart `json:"content"`
+	IsError bool          `json:"is_error,omitzero"`
 }
