@@ -56,7 +56,8 @@ func servePlugin() {
 }
 
 // faultHost injects faults selected by the last user message: "crash" exits in the
-// middle of the call, "crash-once" does so only the first time, "hang" never answers.
+// middle of the call, "crash-once" does so only the first time, "hang" never answers,
+// "slow" answers after 300ms.
 type faultHost struct {
 	*reference.Plugin
 	markers string
@@ -78,6 +79,8 @@ func (f *faultHost) CallLlm(ctx context.Context, req *llmhost.CallLlmRequest) (*
 		}
 	case "hang":
 		time.Sleep(time.Hour)
+	case "slow":
+		time.Sleep(300 * time.Millisecond)
 	}
 	return f.Plugin.CallLlm(ctx, req)
 }

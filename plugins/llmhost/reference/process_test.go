@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,4 +228,48 @@ func alive(pid int) bool {
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
+}
+
+func TestShutdownDrainsInFlightCalls(t *testing.T) {
+	m := newManager(t, llmhost.Options{})
+	ctx := context.Background()
+	if _, err := m.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	result := make(chan error, 1)
+	go func() {
+		_, err := callText(ctx, m, "wf/slow", "slow")
+		result <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	if err := m.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-result; err != nil {
+		t.Fatalf("call in flight during shutdown failed: %v", err)
+	}
+	if _, err := callText(ctx, m, "wf/after", "hello"); pluginerr.ReasonOf(err) != pluginerr.PluginUnavailable {
+		t.Errorf("call after shutdown: %v, want %s", err, pluginerr.PluginUnavailable)
+	}
+}
+
+func TestWorkerSecretsStayOutOfPluginEnvironment(t *testing.T) {
+	t.Setenv("MEERKAT_WORKER_SECRET", "s3cr3t-temporal-key")
+	m := newManager(t, llmhost.Options{})
+	if _, err := m.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", m.Pid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := strings.Split(string(env), "\x00")
+	for _, v := range vars {
+		if strings.Contains(v, "s3cr3t-temporal-key") {
+			t.Errorf("plugin environment contains the worker secret: %q", v)
+		}
+	}
+	if !slices.ContainsFunc(vars, func(v string) bool { return strings.HasPrefix(v, "PLUGIN_UNIX_SOCKET_DIR=") }) {
+		t.Errorf("plugin environment lacks its own socket directory: %q", vars)
+	}
 }

@@ -20,8 +20,8 @@ import (
 // inProcess serves p through the real go-plugin gRPC stack inside the test process.
 func inProcess(t *testing.T, p llmhost.Host) llmhost.Host {
 	t.Helper()
-	client, server := plugin.TestPluginGRPCConn(t, false, llmhost.PluginSet(p))
-	t.Cleanup(func() { client.Close(); server.Stop() })
+	client, _ := plugin.TestPluginGRPCConn(t, false, llmhost.PluginSet(p))
+	t.Cleanup(func() { _ = client.Close() }) // Close shuts the server down through its controller
 	raw, err := client.Dispense(llmhost.Kind)
 	if err != nil {
 		t.Fatal(err)
