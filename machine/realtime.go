@@ -897,14 +897,14 @@ func (d RealtimeTransportDecision) Input() Input {
 
 // Operation names of the §9.4 shell operations, used in refusals.
 const (
-	OpAttachLive                 = "attach_live"
-	OpReplaceRealtimeAttachment  = "replace_realtime_attachment"
-	OpRealtimeBootstrap          = "realtime_bootstrap_eligibility"
-	OpPublishRealtimeSignal      = "publish_realtime_attachment_signal"
-	OpReconfigureLiveTopology    = "reconfigure_live_topology"
-	OpCapabilityDrivenTransport  = "apply_capability_driven_realtime_transport"
-	unknownModelForRealtimeCheck = "<unknown>"
+	OpAttachLive                = "attach_live"
+	OpReplaceRealtimeAttachment = "replace_realtime_attachment"
+	OpRealtimeBootstrap         = "realtime_bootstrap_eligibility"
+	OpPublishRealtimeSignal     = "publish_realtime_attachment_signal"
+	OpReconfigureLiveTopology   = "reconfigure_live_topology"
 )
+
+const unknownModelForRealtimeCheck = "<unknown>"
 
 // checkRealtimeAttach is the attach_live / replace_realtime_attachment precondition of spec
 // §9.4: a live executor attachment (phase Attached or Running, else NotReady reporting

@@ -306,11 +306,11 @@ func TestRealtimeReconnectCycle(t *testing.T) {
 		{name: "clear an exhausted cycle", setup: append(append([]Input{}, rtReconnecting...), ExhaustRealtimeReconnectCycle{}),
 			in: ClearRealtimeReconnectProgress{}, fx: Effects{progress(0, 0, 0)}, check: rtReconnect(ReconnectIdle, 0, 0, 0)},
 		{name: "clear when idle", in: ClearRealtimeReconnectProgress{}, fx: Effects{progress(0, 0, 0)}, check: rtReconnect(ReconnectIdle, 0, 0, 0)},
-		{name: "publish ready ends the cycle", setup: append(append([]Input{}, rtReconnecting...), BeginRealtimeBinding{}, RequireRealtimeReattach{},
-			BeginRealtimeReconnectCycle{}, ReplaceRealtimeBinding{}), prep: func(s *State) {
-			// A cycle running under a bound epoch (Replace reset it, so restart it by hand).
+		{name: "publish ready ends the cycle", setup: []Input{BeginRealtimeBinding{}}, prep: func(s *State) {
+			// A cycle still running under a bound epoch (the shell attached while reconnecting).
 			s.RealtimeReconnectCycleState, s.RealtimeReconnectAttemptCount = ReconnectReconnecting, 2
-		}, in: PublishRealtimeSignal{AuthorityEpoch: 5, NextBindingState: BindingBindingReady}, check: rtReconnect(ReconnectIdle, 0, 0, 0)},
+			s.RealtimeReconnectNextRetryAtMs = Some[uint64](2000)
+		}, in: PublishRealtimeSignal{AuthorityEpoch: 1, NextBindingState: BindingBindingReady}, check: rtReconnect(ReconnectIdle, 0, 0, 0)},
 		{name: "publish not ready keeps the cycle", setup: []Input{BeginRealtimeBinding{}}, prep: func(s *State) {
 			s.RealtimeReconnectCycleState, s.RealtimeReconnectAttemptCount = ReconnectReconnecting, 2
 			s.RealtimeReconnectDeadlineAtMs = Some[uint64](9000)
@@ -883,5 +883,57 @@ func BenchmarkRealtimeChannelStatus(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = s.RealtimeChannelStatus()
+	}
+}
+
+// The upstream scenarios realtime_reconnect_retry_lifecycle_is_machine_owned and
+// realtime_reconnect_progress_clears_after_recovery (v0.6.3), driven through the machine.
+func TestRealtimeReconnectScenarios(t *testing.T) {
+	rfc := func(ms uint64) Opt[string] { return rfc3339FromMs(Some(ms)) }
+	s := stateIn(t, PhaseAttached)
+	mustApply(t, &s, ProjectRealtimeIntent{Present: true})
+	attach := func() RealtimeAttachmentSignalAuthority {
+		t.Helper()
+		d, err := s.AttachLive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustApply(t, &s, d.Input())
+		a, err := s.RealtimeAuthority()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub, _ := PublishRealtimeAttachmentSignal(a, AttachmentBindingReady)
+		mustApply(t, &s, pub)
+		return a
+	}
+	first := attach()
+	mustApply(t, &s, RequireRealtimeReattach{})
+	mustApply(t, &s, BeginRealtimeReconnectCycle{NextRetryAtMs: Some[uint64](1_000), DeadlineAtMs: Some[uint64](10_000)})
+	if st := s.RealtimeChannelStatus(); st.State != RealtimeChannelReconnecting || st.AttemptCount != 1 ||
+		st.NextRetryAt != rfc(1_000) || st.DeadlineAt != rfc(10_000) || st.NextRetryAt.Get() != "1970-01-01T00:00:01+00:00" {
+		t.Fatalf("%+v", st)
+	}
+	mustApply(t, &s, ScheduleRealtimeReconnectRetry{NextRetryAtMs: Some[uint64](2_500)})
+	if st := s.RealtimeChannelStatus(); st.AttemptCount != 2 || st.NextRetryAt.Get() != "1970-01-01T00:00:02.500+00:00" || st.DeadlineAt != rfc(10_000) {
+		t.Fatalf("%+v", st)
+	}
+	// Recovery: a fresh authority, BindingReady, progress cleared.
+	second := attach()
+	if second.AuthorityEpoch == first.AuthorityEpoch {
+		t.Fatal("reattach reused the epoch")
+	}
+	if st := s.RealtimeChannelStatus(); st != (RealtimeChannelStatus{State: RealtimeChannelReady}) {
+		t.Fatalf("%+v", st)
+	}
+	mustApply(t, &s, RequireRealtimeReattach{})
+	mustApply(t, &s, BeginRealtimeReconnectCycle{NextRetryAtMs: Some[uint64](3_000), DeadlineAtMs: Some[uint64](12_000)})
+	if st := s.RealtimeChannelStatus(); st.AttemptCount != 1 || st.NextRetryAt != rfc(3_000) || st.DeadlineAt != rfc(12_000) {
+		t.Fatalf("%+v", st)
+	}
+	mustApply(t, &s, ExhaustRealtimeReconnectCycle{})
+	if st := s.RealtimeChannelStatus(); st.State != RealtimeChannelError || st.AttemptCount != 0 || st.NextRetryAt.Present() ||
+		!strings.Contains(st.Reason.Get(), "exhausted") {
+		t.Fatalf("%+v", st)
 	}
 }
