@@ -178,7 +178,7 @@ var turnCancellationReasonNamesList = [...]string{"", "Observed"}
 
 // TurnCancellationReason variants.
 const (
-	CancellationObserved TurnCancellationReason = 1 + iota
+	CancelReasonObserved TurnCancellationReason = 1 + iota
 )
 
 // LlmRetryFailureKind is the DSL enumeration `LlmRetryFailureKind`.

@@ -102,17 +102,6 @@ func realtimeAuthorityMatches[I epochInput]() guard[I] {
 	}}
 }
 
-// safeBoundary is the turn "safe boundary" of spec §5.7: turn_phase ∈ {Ready,
-// DrainingBoundary, Completed, Failed, Cancelled}. Stand-in until turn.go's AtSafeBoundary
-// lands; the two must agree.
-func (s *State) safeBoundary() bool {
-	switch s.TurnPhase {
-	case TurnReady, TurnDrainingBoundary, TurnCompleted, TurnFailed, TurnCancelled:
-		return true
-	}
-	return false
-}
-
 // resetRealtimeReconnect is the spec's "reset reconnect": cycle Idle, no attempts, no
 // retry or deadline.
 func (s *State) resetRealtimeReconnect() {
@@ -486,7 +475,7 @@ var markLiveTopologyDetachedRules = []rule[MarkLiveTopologyDetached]{{
 	guards: []guard[MarkLiveTopologyDetached]{
 		realtimeRegistered[MarkLiveTopologyDetached](),
 		realtimeTopologyIs[MarkLiveTopologyDetached](guardTopologyReconfiguring, TopologyReconfiguring),
-		{guardTopologySafeBoundary, func(s *State, _ MarkLiveTopologyDetached) bool { return s.safeBoundary() }},
+		{guardTopologySafeBoundary, func(s *State, _ MarkLiveTopologyDetached) bool { return s.AtSafeBoundary() }},
 	},
 	update: func(s *State, _ MarkLiveTopologyDetached) {
 		s.LiveTopologyPhase = TopologyDetached

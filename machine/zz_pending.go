@@ -10,15 +10,6 @@ type RecordTerminalOutcome struct{ effect }
 
 func (RecordTerminalOutcome) Name() string { return "RecordTerminalOutcome" }
 
-type TurnRunFailed struct {
-	effect
-	RunID             string                `json:"run_id"`
-	TerminalCauseKind TurnTerminalCauseKind `json:"terminal_cause_kind"`
-	Error             string                `json:"error"`
-}
-
-func (TurnRunFailed) Name() string { return "TurnRunFailed" }
-
 type PostAdmissionSignal struct {
 	effect
 	Signal PostAdmissionSignalKind `json:"signal"`
