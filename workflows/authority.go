@@ -1,0 +1,241 @@
+package workflows
+
+import (
+	"encoding/json"
+	"time"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/meerkat-temporal/meerkat/machine"
+)
+
+// Bounds of the shell state carried across continue-as-new.
+const (
+	// RefusalLimit bounds the list of refused signals kept for inspection (oldest dropped).
+	RefusalLimit = 32
+	// DedupLimit bounds the remembered update IDs and their results (oldest dropped).
+	DedupLimit = 256
+)
+
+// Options tune a workflow run. A zero Options is valid.
+type Options struct {
+	// MaxMessagesPerRun is the number of signals and accepted updates after which the
+	// workflow continues as new, on top of Temporal's own suggestion.
+	//
+	// Optional: defaults to DefaultMaxMessagesPerRun.
+	MaxMessagesPerRun int `json:"max_messages_per_run,omitempty"`
+}
+
+// DefaultMaxMessagesPerRun keeps a run well under Temporal's per-run caps (10,000
+// signals, 2,000 updates).
+const DefaultMaxMessagesPerRun = 1000
+
+func (o Options) maxMessages() int {
+	if o.MaxMessagesPerRun > 0 {
+		return o.MaxMessagesPerRun
+	}
+	return DefaultMaxMessagesPerRun
+}
+
+// ShellState is what the workflow keeps besides the machine: counters, the refused
+// signals and the update dedup keys. It is carried across continue-as-new.
+type ShellState struct {
+	// Messages counts every signal and accepted update over the session's life.
+	Messages       uint64 `json:"messages"`
+	SignalsApplied uint64 `json:"signals_applied"`
+	SignalsRefused uint64 `json:"signals_refused"`
+	UpdatesApplied uint64 `json:"updates_applied"`
+	// Runs counts the continue-as-new boundaries crossed.
+	Runs uint64 `json:"runs"`
+	// Refusals are the most recent refused signals, oldest first (at most RefusalLimit).
+	Refusals []Refusal `json:"refusals,omitempty"`
+	// Dedup remembers the most recent update IDs with their results, oldest first (at
+	// most DedupLimit), so an update retried after continue-as-new is answered, not
+	// applied twice.
+	Dedup []DedupEntry `json:"dedup,omitempty"`
+}
+
+// Refusal records a signal the workflow did not apply.
+type Refusal struct {
+	At     time.Time `json:"at"`
+	Signal string    `json:"signal"`
+	Error  Error     `json:"error"`
+}
+
+// DedupEntry is one remembered update and the effects it returned.
+type DedupEntry struct {
+	UpdateID string          `json:"update_id"`
+	Effects  machine.Effects `json:"effects"`
+}
+
+// Snapshot is everything a run hands to the next one.
+type Snapshot struct {
+	// Machine is the JSON of machine.State.
+	Machine json.RawMessage `json:"machine"`
+	Shell   ShellState      `json:"shell"`
+}
+
+// authority is one machine instance behind a workflow, with the shell state around it.
+// Both the session workflow and the unbound singleton use it; only the workflow's own
+// coroutines touch it.
+type authority struct {
+	state    machine.State
+	shell    ShellState
+	opts     Options
+	inputs   []machine.InputSpec
+	channels []workflow.ReceiveChannel
+	// runMessages counts signals and accepted updates in this run.
+	runMessages int
+	// draining is set once the run decided to continue as new: updates are refused as
+	// retryable NotReady until the next run takes over.
+	draining bool
+	// changed is called after every applied input (search attributes, details).
+	changed func(ctx workflow.Context)
+}
+
+// restore rebuilds an authority from a snapshot, or from fresh when snap is nil.
+func restore(snap *Snapshot, fresh func() (machine.State, error), opts Options, inputs []machine.InputSpec) (*authority, error) {
+	a := &authority{opts: opts, inputs: inputs}
+	if snap == nil {
+		s, err := fresh()
+		if err != nil {
+			return nil, err
+		}
+		a.state = s
+		return a, nil
+	}
+	s, err := machine.Restore(snap.Machine)
+	if err != nil {
+		return nil, err
+	}
+	a.state, a.shell = s, snap.Shell
+	a.shell.Runs++
+	return a, nil
+}
+
+// snapshot captures the authority for the next run.
+func (a *authority) snapshot() (*Snapshot, error) {
+	data, err := json.Marshal(a.state)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{Machine: data, Shell: a.shell}, nil
+}
+
+// callerInput decodes a caller's payload for sp, refusing inputs a caller may not send.
+func callerInput(sp machine.InputSpec, raw converter.RawValue) (machine.Input, error) {
+	if sp.Origin != machine.OriginCaller {
+		return nil, &Error{
+			Kind: KindRuntimeOnly, Input: sp.Name,
+			Reason: "this input reports a fact the session's runtime loop observes itself; only the workflow feeds it to the machine",
+		}
+	}
+	return inputOf(sp, raw)
+}
+
+// onSignal applies one signal, or records why it was refused. It never fails the task.
+func (a *authority) onSignal(ctx workflow.Context, sp machine.InputSpec, raw converter.RawValue) {
+	a.count()
+	in, err := callerInput(sp, raw)
+	if err == nil && sp.PreviewOnly {
+		err = &Error{Kind: KindPreviewOnly, Input: sp.Name, Reason: "this input is only ever previewed, so a signal has no result; send it as an update"}
+	}
+	if err == nil {
+		_, err = a.state.Apply(in)
+	}
+	if err != nil {
+		a.refuse(ctx, sp.Name, err)
+		return
+	}
+	a.shell.SignalsApplied++
+	a.changed(ctx)
+}
+
+func (a *authority) refuse(ctx workflow.Context, signal string, err error) {
+	e := errorOf(signal, err)
+	a.shell.SignalsRefused++
+	a.shell.Refusals = appendBounded(a.shell.Refusals, Refusal{At: workflow.Now(ctx), Signal: signal, Error: *e}, RefusalLimit)
+	workflow.GetLogger(ctx).Warn("signal refused", "signal", signal, "kind", e.Kind, "reason", e.Reason)
+}
+
+// validate is the update validator: it evaluates the input without committing, so a
+// refused update writes nothing to history.
+func (a *authority) validate(ctx workflow.Context, sp machine.InputSpec, raw converter.RawValue) error {
+	if a.draining {
+		return applicationError(sp.Name, &Error{
+			Kind: machine.KindNotReady.String(), Input: sp.Name, Retryable: true,
+			Reason: "the session is continuing as new; retry the update",
+		})
+	}
+	if _, ok := a.remembered(updateID(ctx)); ok {
+		return nil
+	}
+	in, err := callerInput(sp, raw)
+	if err == nil {
+		_, err = a.state.Preview(in)
+	}
+	return applicationError(sp.Name, err)
+}
+
+// update applies (or, for preview-only inputs, previews) the input and returns its
+// effects. An update ID seen before gets the remembered result.
+func (a *authority) update(ctx workflow.Context, sp machine.InputSpec, raw converter.RawValue) (machine.Effects, error) {
+	id := updateID(ctx)
+	if fx, ok := a.remembered(id); ok {
+		return fx, nil
+	}
+	in, err := callerInput(sp, raw)
+	if err != nil {
+		return nil, applicationError(sp.Name, err)
+	}
+	a.count()
+	var fx machine.Effects
+	if sp.PreviewOnly {
+		fx, err = a.state.Preview(in)
+	} else {
+		fx, err = a.state.Apply(in)
+	}
+	if err != nil {
+		return nil, applicationError(sp.Name, err)
+	}
+	if fx == nil {
+		fx = machine.Effects{}
+	}
+	a.shell.UpdatesApplied++
+	a.shell.Dedup = appendBounded(a.shell.Dedup, DedupEntry{UpdateID: id, Effects: fx}, DedupLimit)
+	a.changed(ctx)
+	return fx, nil
+}
+
+func (a *authority) count() {
+	a.runMessages++
+	a.shell.Messages++
+}
+
+func (a *authority) remembered(id string) (machine.Effects, bool) {
+	if id == "" {
+		return nil, false
+	}
+	for i := len(a.shell.Dedup) - 1; i >= 0; i-- {
+		if a.shell.Dedup[i].UpdateID == id {
+			return a.shell.Dedup[i].Effects, true
+		}
+	}
+	return nil, false
+}
+
+func updateID(ctx workflow.Context) string {
+	if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
+		return info.ID
+	}
+	return ""
+}
+
+func appendBounded[T any](list []T, v T, limit int) []T {
+	list = append(list, v)
+	if len(list) > limit {
+		list = append(list[:0:0], list[len(list)-limit:]...)
+	}
+	return list
+}

@@ -1,0 +1,116 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/meerkat-temporal/meerkat/machine"
+)
+
+// RuntimeState is the public runtime state of a session (spec §5.6).
+type RuntimeState struct {
+	SessionID      string                                `json:"session_id"`
+	LifecyclePhase machine.Phase                         `json:"lifecycle_phase"`
+	VisiblePhase   machine.RuntimeLifecycleObservedState `json:"visible_phase"`
+	Classification machine.LifecycleClassification      `json:"classification"`
+	CurrentRunID   machine.Opt[string]                   `json:"current_run_id"`
+}
+
+// LlmIdentity is the session's current LLM identity and capability surface (spec §10).
+type LlmIdentity struct {
+	Identity      machine.Opt[machine.SessionLlmIdentity]          `json:"identity"`
+	Surface       machine.Opt[machine.SessionLlmCapabilitySurface] `json:"capability_surface"`
+	SurfaceStatus machine.SessionLlmCapabilitySurfaceStatus        `json:"capability_surface_status"`
+	BaseFilter    machine.ToolFilter                               `json:"capability_base_filter"`
+}
+
+// RealtimeStatus is the realtime attachment and live topology status (spec §9.3).
+type RealtimeStatus struct {
+	IntentPresent          bool                                `json:"realtime_intent_present"`
+	BindingState           machine.RealtimeBindingState        `json:"realtime_binding_state"`
+	BindingAuthorityEpoch  machine.Opt[uint64]                 `json:"realtime_binding_authority_epoch"`
+	ReattachRequired       bool                                `json:"realtime_reattach_required"`
+	ReconnectCycleState    machine.RealtimeReconnectCycleState `json:"realtime_reconnect_cycle_state"`
+	ReconnectAttemptCount  uint64                              `json:"realtime_reconnect_attempt_count"`
+	ReconnectNextRetryAtMs machine.Opt[uint64]                 `json:"realtime_reconnect_next_retry_at_ms"`
+	ReconnectDeadlineAtMs  machine.Opt[uint64]                 `json:"realtime_reconnect_deadline_at_ms"`
+	LiveTopologyPhase      machine.LiveTopologyPhase           `json:"live_topology_phase"`
+}
+
+// LiveRouting is the session's live channel routing (spec §8.7): its active channel and
+// the LLM identity bound to that channel.
+type LiveRouting struct {
+	ActiveChannel machine.Opt[string]                     `json:"active_channel"`
+	BoundIdentity machine.Opt[machine.SessionLlmIdentity] `json:"bound_llm_identity"`
+}
+
+// ShellStatus is the workflow's own bookkeeping.
+type ShellStatus struct {
+	ShellState
+	// RunMessages counts the signals and accepted updates of the current run.
+	RunMessages int `json:"run_messages"`
+	// Draining is true while the run waits for handlers before continuing as new.
+	Draining bool `json:"draining"`
+}
+
+func runtimeStateOf(s *machine.State) RuntimeState {
+	visible := s.VisiblePhase()
+	return RuntimeState{
+		SessionID: s.SessionID.Get(), LifecyclePhase: s.LifecyclePhase, VisiblePhase: visible,
+		Classification: machine.ClassifyLifecycle(visible), CurrentRunID: s.CurrentRunID,
+	}
+}
+
+func llmIdentityOf(s *machine.State) LlmIdentity {
+	return LlmIdentity{
+		Identity: s.CurrentSessionLlmIdentity, Surface: s.CurrentSessionCapabilitySurface,
+		SurfaceStatus: s.CurrentSessionCapabilitySurfaceStatus, BaseFilter: s.CurrentSessionCapabilityBaseFilter,
+	}
+}
+
+func realtimeStatusOf(s *machine.State) RealtimeStatus {
+	return RealtimeStatus{
+		IntentPresent: s.RealtimeIntentPresent, BindingState: s.RealtimeBindingState,
+		BindingAuthorityEpoch: s.RealtimeBindingAuthorityEpoch, ReattachRequired: s.RealtimeReattachRequired,
+		ReconnectCycleState: s.RealtimeReconnectCycleState, ReconnectAttemptCount: s.RealtimeReconnectAttemptCount,
+		ReconnectNextRetryAtMs: s.RealtimeReconnectNextRetryAtMs, ReconnectDeadlineAtMs: s.RealtimeReconnectDeadlineAtMs,
+		LiveTopologyPhase: s.LiveTopologyPhase,
+	}
+}
+
+func liveRoutingOf(s *machine.State) LiveRouting {
+	var out LiveRouting
+	ch, ok := s.LiveActiveChannelBySession[s.SessionID.Get()]
+	if !ok {
+		return out
+	}
+	out.ActiveChannel = machine.Some(ch)
+	if id, ok := s.LiveChannelIdentityByChannel[ch]; ok {
+		out.BoundIdentity = machine.Some(id)
+	}
+	return out
+}
+
+// registerSessionQueries registers the read-only projections of a session.
+func registerSessionQueries(ctx workflow.Context, a *authority) error {
+	queries := []struct {
+		name, doc string
+		handler   any
+	}{
+		{QueryMachineState, "The full machine state.", func() (machine.State, error) { return a.state, nil }},
+		{QueryRuntimeState, "The visible runtime phase and its lifecycle classification.", func() (RuntimeState, error) { return runtimeStateOf(&a.state), nil }},
+		{QueryLlmIdentity, "The current LLM identity and capability surface.", func() (LlmIdentity, error) { return llmIdentityOf(&a.state), nil }},
+		{QueryRealtimeStatus, "The realtime attachment and live topology status.", func() (RealtimeStatus, error) { return realtimeStatusOf(&a.state), nil }},
+		{QueryLiveRouting, "The active live channel and its bound identity.", func() (LiveRouting, error) { return liveRoutingOf(&a.state), nil }},
+		{QueryShellStatus, "Message counters, refused signals and continue-as-new status.", func() (ShellStatus, error) { return a.status(), nil }},
+	}
+	for _, q := range queries {
+		if err := workflow.SetQueryHandlerWithOptions(ctx, q.name, q.handler, workflow.QueryHandlerOptions{Description: q.doc}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *authority) status() ShellStatus {
+	return ShellStatus{ShellState: a.shell, RunMessages: a.runMessages, Draining: a.draining}
+}
