@@ -11,7 +11,7 @@ type RuntimeState struct {
 	SessionID      string                                `json:"session_id"`
 	LifecyclePhase machine.Phase                         `json:"lifecycle_phase"`
 	VisiblePhase   machine.RuntimeLifecycleObservedState `json:"visible_phase"`
-	Classification machine.LifecycleClassification      `json:"classification"`
+	Classification machine.LifecycleClassification       `json:"classification"`
 	CurrentRunID   machine.Opt[string]                   `json:"current_run_id"`
 }
 
