@@ -90,7 +90,7 @@ func applicationError(input string, err error) error {
 	e := errorOf(input, err)
 	return temporal.NewApplicationErrorWithOptions(e.Error(), e.Kind, temporal.ApplicationErrorOptions{
 		NonRetryable: !e.Retryable,
-		Details:      []any{e},
+		Details:      []any{*e},
 		Category:     temporal.ApplicationErrorCategoryBenign,
 	})
 }

@@ -1,0 +1,150 @@
+package sessionclient
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/workflows"
+)
+
+// Options configure a Client. A zero Options is valid.
+type Options struct {
+	// TaskQueue is where new session workflows are started.
+	//
+	// Optional: defaults to workflows.TaskQueue.
+	TaskQueue string
+	// Session tunes the session workflows this client starts.
+	//
+	// Optional: defaults to the workflow's defaults.
+	Session workflows.Options
+	// RetryDelay is the pause before an update refused as retryable (the session was
+	// draining for continue-as-new) is sent again with the same update ID.
+	//
+	// Optional: defaults to 50ms.
+	RetryDelay time.Duration
+}
+
+// Client is the typed client of session workflows. It is safe for concurrent use.
+type Client struct {
+	tc   client.Client
+	opts Options
+}
+
+// New wraps a Temporal client.
+func New(tc client.Client, opts Options) *Client {
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = workflows.TaskQueue
+	}
+	if opts.RetryDelay <= 0 {
+		opts.RetryDelay = 50 * time.Millisecond
+	}
+	return &Client{tc: tc, opts: opts}
+}
+
+// Open starts the session's workflow, or finds the running one, and registers the
+// session id (idempotent) in the same call: update-with-start with the conflict policy
+// USE_EXISTING.
+func (c *Client) Open(ctx context.Context, sessionID string) (machine.Effects, error) {
+	in := machine.RegisterSession{SessionID: sessionID}
+	start := c.tc.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       workflows.WorkflowID(sessionID),
+		TaskQueue:                c.opts.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.SessionWorkflowName, workflows.SessionParams{SessionID: sessionID, Options: c.opts.Session})
+	return c.withRetry(ctx, uuid.NewString(), func(id string) (client.WorkflowUpdateHandle, error) {
+		return c.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: start,
+			UpdateOptions:          c.updateOptions(workflows.WorkflowID(sessionID), id, in),
+		})
+	})
+}
+
+// Apply sends in to the session as an update and returns the effects the machine
+// emitted. A refusal is a *workflows.Error (errors.Is matches machine.ErrRejected and
+// its siblings); nothing was applied.
+func (c *Client) Apply(ctx context.Context, sessionID string, in machine.Input) (machine.Effects, error) {
+	return c.ApplyWithID(ctx, sessionID, uuid.NewString(), in)
+}
+
+// ApplyWithID is Apply with a caller-chosen update ID: sending the same ID again, even
+// after the session continued as new, returns the first result instead of applying the
+// input twice.
+func (c *Client) ApplyWithID(ctx context.Context, sessionID, updateID string, in machine.Input) (machine.Effects, error) {
+	return c.update(ctx, workflows.WorkflowID(sessionID), updateID, in)
+}
+
+// Signal sends in to the session as a signal. It returns once Temporal stored the
+// signal; a refusal is recorded by the session (ShellStatus().Refusals) and logged.
+func (c *Client) Signal(ctx context.Context, sessionID string, in machine.Input) error {
+	return c.tc.SignalWorkflow(ctx, workflows.WorkflowID(sessionID), "", in.Name(), in)
+}
+
+// Unbound sends in to the process-wide unbound authority (spec §8.7), starting the
+// singleton if it is not running, and returns the effects.
+func (c *Client) Unbound(ctx context.Context, in machine.Input) (machine.Effects, error) {
+	start := c.tc.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       workflows.UnboundWorkflowID,
+		TaskQueue:                c.opts.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.UnboundWorkflowName, workflows.UnboundParams{Options: c.opts.Session})
+	return c.withRetry(ctx, uuid.NewString(), func(id string) (client.WorkflowUpdateHandle, error) {
+		return c.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: start,
+			UpdateOptions:          c.updateOptions(workflows.UnboundWorkflowID, id, in),
+		})
+	})
+}
+
+func (c *Client) update(ctx context.Context, workflowID, updateID string, in machine.Input) (machine.Effects, error) {
+	return c.withRetry(ctx, updateID, func(id string) (client.WorkflowUpdateHandle, error) {
+		return c.tc.UpdateWorkflow(ctx, c.updateOptions(workflowID, id, in))
+	})
+}
+
+func (c *Client) updateOptions(workflowID, updateID string, in machine.Input) client.UpdateWorkflowOptions {
+	return client.UpdateWorkflowOptions{
+		UpdateID: updateID, WorkflowID: workflowID, UpdateName: in.Name(),
+		Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	}
+}
+
+// withRetry runs call until it is not refused as retryable (a draining session), keeping
+// one update ID so that a retry is deduplicated by the workflow. A refusal comes back as
+// a *workflows.Error.
+func (c *Client) withRetry(ctx context.Context, updateID string, call func(updateID string) (client.WorkflowUpdateHandle, error)) (machine.Effects, error) {
+	for {
+		fx, err := result(ctx, call)(updateID)
+		e := workflows.ErrorFrom(err)
+		switch {
+		case e == nil:
+			return fx, err
+		case !e.Retryable:
+			return nil, e
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(ctx.Err(), e)
+		case <-time.After(c.opts.RetryDelay):
+		}
+	}
+}
+
+func result(ctx context.Context, call func(string) (client.WorkflowUpdateHandle, error)) func(string) (machine.Effects, error) {
+	return func(id string) (machine.Effects, error) {
+		h, err := call(id)
+		if err != nil {
+			return nil, err
+		}
+		var fx machine.Effects
+		if err := h.Get(ctx, &fx); err != nil {
+			return nil, err
+		}
+		return fx, nil
+	}
+}
