@@ -1,0 +1,87 @@
+package workflows_test
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/meerkat-temporal/meerkat/workflows"
+	"github.com/meerkat-temporal/meerkat/workflows/sessionclient"
+)
+
+// One in-process Temporal server (temporaltest: in-memory SQLite) is shared by the
+// real-server tests of the package and started on first use.
+var (
+	serverOnce sync.Once
+	server     *temporaltest.TestServer
+	serverErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if server != nil {
+		server.Stop()
+	}
+	os.Exit(code)
+}
+
+// realServer returns the shared server with the search attributes registered and a
+// worker for both workflows on workflows.TaskQueue.
+func realServer(t testing.TB) *temporaltest.TestServer {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("real-server test skipped in -short mode")
+	}
+	serverOnce.Do(func() {
+		server = temporaltest.NewServer()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, serverErr = server.GetDefaultClient().OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+			Namespace: server.GetDefaultNamespace(), SearchAttributes: workflows.SearchAttributeTypes(),
+		})
+		if serverErr != nil {
+			return
+		}
+		server.NewWorkerWithOptions(workflows.TaskQueue, registerWorkflows, worker.Options{})
+	})
+	if serverErr != nil {
+		t.Fatalf("test server: %v", serverErr)
+	}
+	return server
+}
+
+func registerWorkflows(r worker.Registry) {
+	r.RegisterWorkflowWithOptions(workflows.SessionWorkflow, workflow.RegisterOptions{Name: workflows.SessionWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.UnboundAuthorityWorkflow, workflow.RegisterOptions{Name: workflows.UnboundWorkflowName})
+}
+
+// realClient returns the Temporal client and a session client over the shared server.
+func realClient(t testing.TB, opts sessionclient.Options) (client.Client, *sessionclient.Client) {
+	ts := realServer(t)
+	tc := ts.GetDefaultClient()
+	return tc, sessionclient.New(tc, opts)
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t testing.TB, d time.Duration, what string, cond func() (bool, error)) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		ok, err := cond()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not reached within %s (last error: %v)", what, d, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
