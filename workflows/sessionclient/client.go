@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/meerkat-temporal/meerkat/machine"
@@ -114,22 +115,28 @@ func (c *Client) updateOptions(workflowID, updateID string, in machine.Input) cl
 	}
 }
 
-// withRetry runs call until it is not refused as retryable (a draining session), keeping
-// one update ID so that a retry is deduplicated by the workflow. A refusal comes back as
-// a *workflows.Error.
+// withRetry runs call until it is neither refused as retryable (a session draining for
+// continue-as-new) nor failed with WorkflowNotReady (the server could not deliver the
+// update because a workflow task failed, as happens when a signal races the task that
+// continues as new). It keeps one update ID, so a retry is deduplicated by Temporal and
+// by the workflow. A refusal comes back as a *workflows.Error.
 func (c *Client) withRetry(ctx context.Context, updateID string, call func(updateID string) (client.WorkflowUpdateHandle, error)) (machine.Effects, error) {
 	for {
 		fx, err := result(ctx, call)(updateID)
+		if err == nil {
+			return fx, nil
+		}
+		var notReady *serviceerror.WorkflowNotReady
 		e := workflows.ErrorFrom(err)
 		switch {
-		case e == nil:
-			return fx, err
-		case !e.Retryable:
+		case e != nil && !e.Retryable:
 			return nil, e
+		case e == nil && !errors.As(err, &notReady):
+			return nil, err
 		}
 		select {
 		case <-ctx.Done():
-			return nil, errors.Join(ctx.Err(), e)
+			return nil, errors.Join(ctx.Err(), err)
 		case <-time.After(c.opts.RetryDelay):
 		}
 	}
