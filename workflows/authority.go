@@ -131,7 +131,14 @@ func callerInput(sp machine.InputSpec, raw converter.RawValue) (machine.Input, e
 			Reason: "this input reports a fact the session's runtime loop observes itself; only the workflow feeds it to the machine",
 		}
 	}
-	return inputOf(sp, raw)
+	in, err := inputOf(sp, raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTokenDigest(in); err != nil {
+		return nil, err
+	}
+	return in, nil
 }
 
 // onSignal applies one signal, or records why it was refused. It never fails the task.

@@ -51,6 +51,12 @@ const (
 	// QueryLiveRouting returns LiveRouting: the session's active live channel and the
 	// identity bound to it.
 	QueryLiveRouting = "live_routing"
+	// QueryLiveChannel returns LiveChannel: the routing and status of one channel
+	// (argument: the channel id).
+	QueryLiveChannel = "live_channel"
+	// QueryLiveOwnership returns LiveOwnership: whether the session owns a token
+	// (argument 1: its SHA-256 hex digest, never the token) or a channel (argument 2).
+	QueryLiveOwnership = "live_ownership"
 	// QueryShellStatus returns ShellStatus: message counters, refused signals, the run
 	// count and whether the workflow is draining for continue-as-new.
 	QueryShellStatus = "shell_status"

@@ -79,15 +79,37 @@ func realtimeStatusOf(s *machine.State) RealtimeStatus {
 
 func liveRoutingOf(s *machine.State) LiveRouting {
 	var out LiveRouting
-	ch, ok := s.LiveActiveChannelBySession[s.SessionID.Get()]
-	if !ok {
-		return out
-	}
-	out.ActiveChannel = machine.Some(ch)
-	if id, ok := s.LiveChannelIdentityByChannel[ch]; ok {
-		out.BoundIdentity = machine.Some(id)
+	if ch, ok := s.LiveActiveChannel(); ok {
+		out.ActiveChannel = machine.Some(ch)
+		out.BoundIdentity = s.LiveChannelBoundIdentity(ch)
 	}
 	return out
+}
+
+// LiveOwnership says whether a session answers a live request (spec §8.7): the query
+// live_ownership takes the token's digest (machine.TokenDigestHex, or "" for none) and
+// the channel id.
+type LiveOwnership struct {
+	WebrtcToken    bool `json:"webrtc_token"`
+	WebsocketToken bool `json:"websocket_token"`
+	ActiveChannel  bool `json:"active_channel"`
+	StatusChannel  bool `json:"status_channel"`
+}
+
+func liveOwnershipOf(s *machine.State, tokenDigest, channelID string) LiveOwnership {
+	out := LiveOwnership{ActiveChannel: s.OwnsLiveChannel(channelID), StatusChannel: s.OwnsLiveStatusChannel(channelID)}
+	if tokenDigest != "" {
+		out.WebrtcToken = s.IssuedLiveToken(tokenDigest, true)
+		out.WebsocketToken = s.IssuedLiveToken(tokenDigest, false)
+	}
+	return out
+}
+
+// LiveChannel is the routing and status projection of one channel (query live_channel
+// with the channel id); Known is false when the session never saw the channel.
+type LiveChannel struct {
+	Known bool `json:"known"`
+	machine.LiveChannelView
 }
 
 // registerSessionQueries registers the read-only projections of a session.
@@ -101,6 +123,13 @@ func registerSessionQueries(ctx workflow.Context, a *authority) error {
 		{QueryLlmIdentity, "The current LLM identity and capability surface.", func() (LlmIdentity, error) { return llmIdentityOf(&a.state), nil }},
 		{QueryRealtimeStatus, "The realtime attachment and live topology status.", func() (RealtimeStatus, error) { return realtimeStatusOf(&a.state), nil }},
 		{QueryLiveRouting, "The active live channel and its bound identity.", func() (LiveRouting, error) { return liveRoutingOf(&a.state), nil }},
+		{QueryLiveChannel, "The routing and status of one live channel (argument: channel id).", func(channelID string) (LiveChannel, error) {
+			v, ok := a.state.LiveChannel(channelID)
+			return LiveChannel{Known: ok, LiveChannelView: v}, nil
+		}},
+		{QueryLiveOwnership, "Whether this session owns a token (argument: its SHA-256 hex digest) or a channel.", func(tokenDigest, channelID string) (LiveOwnership, error) {
+			return liveOwnershipOf(&a.state, tokenDigest, channelID), nil
+		}},
 		{QueryShellStatus, "Message counters, refused signals and continue-as-new status.", func() (ShellStatus, error) { return a.status(), nil }},
 	}
 	for _, q := range queries {

@@ -62,4 +62,4 @@ func UnboundAuthorityWorkflow(ctx workflow.Context, p UnboundParams) error {
 }
 
 // unboundAuthority is an initialised machine in Idle with no session (spec §8.7).
-func unboundAuthority() (machine.State, error) { return machine.ProjectionAuthority(), nil }
+func unboundAuthority() (machine.State, error) { return machine.NewUnboundAuthority(), nil }

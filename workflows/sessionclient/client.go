@@ -155,3 +155,15 @@ func result(ctx context.Context, call func(string) (client.WorkflowUpdateHandle,
 		return fx, nil
 	}
 }
+
+// UnboundState returns the unbound authority's machine state (an error when the
+// singleton never ran).
+func (c *Client) UnboundState(ctx context.Context) (machine.State, error) {
+	var st machine.State
+	v, err := c.tc.QueryWorkflow(ctx, workflows.UnboundWorkflowID, "", workflows.QueryMachineState)
+	if err != nil {
+		return st, err
+	}
+	err = v.Get(&st)
+	return st, err
+}

@@ -38,9 +38,9 @@ func (c *Client) ShellStatus(ctx context.Context, sessionID string) (workflows.S
 	return query[workflows.ShellStatus](ctx, c, sessionID, workflows.QueryShellStatus)
 }
 
-func query[T any](ctx context.Context, c *Client, sessionID, name string) (T, error) {
+func query[T any](ctx context.Context, c *Client, sessionID, name string, args ...any) (T, error) {
 	var out T
-	v, err := c.tc.QueryWorkflow(ctx, workflows.WorkflowID(sessionID), "", name)
+	v, err := c.tc.QueryWorkflow(ctx, workflows.WorkflowID(sessionID), "", name, args...)
 	if err != nil {
 		return out, err
 	}
