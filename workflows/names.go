@@ -32,7 +32,10 @@ func WorkflowID(sessionID string) string { return workflowIDPrefix + sessionID }
 // follows the session scheme at all.
 func SessionIDOf(workflowID string) (string, bool) {
 	id, ok := strings.CutPrefix(workflowID, workflowIDPrefix)
-	return id, ok && id != ""
+	if !ok || id == "" {
+		return "", false
+	}
+	return id, true
 }
 
 // Query names. Queries never change the session.
