@@ -329,16 +329,23 @@ func TestInputLifecycle(t *testing.T) {
 	if len(s.ActiveInputs()) != 0 {
 		t.Fatal(s.ActiveInputs())
 	}
+	// A terminal outcome is never overwritten.
+	if _, err := applyChecked(t, &s, AbandonInput{InputID: "c", Reason: AbandonReset}); KindOf(err) != KindRejected {
+		t.Fatal("abandoning a consumed input")
+	}
 	// Witnesses: supersede needs the admission of the newer input to name this one.
-	if _, err := applyChecked(t, &s, SupersedeInput{InputID: "b", SupersededBy: "z"}); KindOf(err) != KindRejected {
+	if _, err := s.Accept(prompt("d")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := applyChecked(t, &s, SupersedeInput{InputID: "d", SupersededBy: "z"}); KindOf(err) != KindRejected {
 		t.Fatal("supersede without a witness")
 	}
 	if _, err := applyChecked(t, &s, QueueAccepted{inputRef{"unplanned"}}); KindOf(err) != KindRejected {
 		t.Fatal("QueueAccepted without an authorised lane")
 	}
-	s.AdmissionWitnesses["z"] = AdmissionWitness{ExistingAction: Some(ExistingSupersede), ExistingTarget: Some("b")}
-	mustApply(t, &s, SupersedeInput{InputID: "b", SupersededBy: "z"})
-	if v, _ := s.InputState("b"); v.State != PublicLifecycleSuperseded || s.AdmissionWitnesses["z"].ExistingAction.Present() {
+	s.AdmissionWitnesses["z"] = AdmissionWitness{ExistingAction: Some(ExistingSupersede), ExistingTarget: Some("d")}
+	mustApply(t, &s, SupersedeInput{InputID: "d", SupersededBy: "z"})
+	if v, _ := s.InputState("d"); v.State != PublicLifecycleSuperseded || !v.SupersededBy.Is("z") || s.AdmissionWitnesses["z"].ExistingAction.Present() {
 		t.Fatalf("%+v", v)
 	}
 	if _, ok := s.InputState("nope"); ok {

@@ -76,12 +76,17 @@ func emitTerminalOutcome[I any](*State, I) Effects { return Effects{RecordTermin
 // inputStep is the shape of the lifecycle inputs that only name an input.
 type inputStep interface{ inputID() string }
 
-// lifecycleRule is a per_phase [Idle..Stopped] rule over a tracked input whose update
-// rewrites the input's record.
+// lifecycleRule is a per_phase [Idle..Stopped] rule over a tracked, non-terminal input
+// whose update rewrites the input's record. Upstream leaves "not terminal" to the shell;
+// the machine checks it, so a terminal outcome can never be overwritten (doc.go,
+// Interpretations).
 func lifecycleRule[I inputStep](name string, extra []guard[I], change func(s *State, t *TrackedInput, in I), emit func(*State, I) Effects) []rule[I] {
 	return []rule[I]{{
 		name: name, from: livePhases,
-		guards: append([]guard[I]{inputTracked(func(in I) string { return in.inputID() })}, extra...),
+		guards: append([]guard[I]{
+			inputTracked(func(in I) string { return in.inputID() }),
+			{"input_not_terminal: the input has no terminal outcome yet", func(s *State, in I) bool { return !s.InputStates[in.inputID()].Terminal() }},
+		}, extra...),
 		update: func(s *State, in I) {
 			t := s.InputStates[in.inputID()]
 			change(s, &t, in)
