@@ -407,8 +407,10 @@ func TestMarkLiveTopologyDetachedSafeBoundary(t *testing.T) {
 func TestMarkLiveTopologyDetachedClosesLiveChannel(t *testing.T) {
 	setup := func(channels map[string]string) State {
 		s := stateIn(t, PhaseAttached)
+		for session, ch := range channels {
+			mustApply(t, &s, ResolveLiveOpenAdmission{SessionID: session, ChannelID: ch})
+		}
 		rtApplyAll(t, &s, BeginRealtimeBinding{}, BeginLiveTopologyReconfigure{AuthorityEpoch: 1})
-		s.LiveActiveChannelBySession = channels
 		return s
 	}
 	s := setup(map[string]string{testSession: "ch1", "other": "ch9"})
@@ -802,11 +804,14 @@ func TestRealtimeCatalogue(t *testing.T) {
 func rtBenchStates(b *testing.B) map[string]State {
 	small := stateIn(b, PhaseAttached)
 	big := stateIn(b, PhaseAttached)
-	big.LiveActiveChannelBySession = make(map[string]string, 100_001)
 	for i := range 100_000 {
-		big.LiveActiveChannelBySession["session-"+strconv.Itoa(i)] = "channel-" + strconv.Itoa(i)
+		if _, err := big.Apply(ResolveLiveOpenAdmission{SessionID: "session-" + strconv.Itoa(i), ChannelID: "channel-" + strconv.Itoa(i)}); err != nil {
+			b.Fatal(err)
+		}
 	}
-	big.LiveActiveChannelBySession[testSession] = "ch1"
+	if _, err := big.Apply(ResolveLiveOpenAdmission{SessionID: testSession, ChannelID: "ch1"}); err != nil {
+		b.Fatal(err)
+	}
 	return map[string]State{"small": small, "100k": big}
 }
 
