@@ -166,7 +166,7 @@ func init() {
 		}
 	}
 	effectTypes = make(map[string]reflect.Type)
-	for _, list := range [][]Effect{lifecycleEffects, turnEffects, completionEffects, admissionEffects, liveEffects, realtimeEffects, llmEffects} {
+	for _, list := range [][]Effect{lifecycleEffects, turnEffects, completionEffects, admissionEffects, inputLifecycleEffects, liveEffects, realtimeEffects, llmEffects} {
 		for _, e := range list {
 			effectTypes[e.Name()] = reflect.TypeOf(e)
 		}

@@ -387,7 +387,7 @@ func TestMarkLiveTopologyDetachedSafeBoundary(t *testing.T) {
 	for tp := TurnReady; tp <= TurnCancelled; tp++ {
 		s := stateIn(t, PhaseRunning)
 		rtApplyAll(t, &s, BeginRealtimeBinding{}, BeginLiveTopologyReconfigure{AuthorityEpoch: 1})
-		s.TurnPhase = tp
+		forceTurnPhase(&s, tp)
 		_, err := applyChecked(t, &s, MarkLiveTopologyDetached{})
 		if safe[tp] {
 			if err != nil {
