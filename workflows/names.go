@@ -54,6 +54,12 @@ const (
 	// QueryLiveRouting returns LiveRouting: the session's active live channel and the
 	// identity bound to it.
 	QueryLiveRouting = "live_routing"
+	// QueryInputState returns InputState: the public state of one input (argument: the
+	// input id).
+	QueryInputState = "input_state"
+	// QueryActiveInputs returns the non-terminal inputs ([]machine.InputView) in
+	// admission order.
+	QueryActiveInputs = "active_inputs"
 	// QueryLiveChannel returns LiveChannel: the routing and status of one channel
 	// (argument: the channel id).
 	QueryLiveChannel = "live_channel"

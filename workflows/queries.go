@@ -43,6 +43,13 @@ type LiveRouting struct {
 	BoundIdentity machine.Opt[machine.SessionLlmIdentity] `json:"bound_llm_identity"`
 }
 
+// InputState is the public state of one input (query input_state with the input id);
+// Known is false when the session does not track the input.
+type InputState struct {
+	Known bool `json:"known"`
+	machine.InputView
+}
+
 // ShellStatus is the workflow's own bookkeeping.
 type ShellStatus struct {
 	ShellState
@@ -123,6 +130,11 @@ func registerSessionQueries(ctx workflow.Context, a *authority) error {
 		{QueryLlmIdentity, "The current LLM identity and capability surface.", func() (LlmIdentity, error) { return llmIdentityOf(&a.state), nil }},
 		{QueryRealtimeStatus, "The realtime attachment and live topology status.", func() (RealtimeStatus, error) { return realtimeStatusOf(&a.state), nil }},
 		{QueryLiveRouting, "The active live channel and its bound identity.", func() (LiveRouting, error) { return liveRoutingOf(&a.state), nil }},
+		{QueryInputState, "The public state of one input (argument: input id).", func(inputID string) (InputState, error) {
+			v, ok := a.state.InputState(inputID)
+			return InputState{Known: ok, InputView: v}, nil
+		}},
+		{QueryActiveInputs, "The non-terminal inputs in admission order.", func() ([]machine.InputView, error) { return a.state.ActiveInputs(), nil }},
 		{QueryLiveChannel, "The routing and status of one live channel (argument: channel id).", func(channelID string) (LiveChannel, error) {
 			v, ok := a.state.LiveChannel(channelID)
 			return LiveChannel{Known: ok, LiveChannelView: v}, nil

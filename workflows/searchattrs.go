@@ -20,6 +20,8 @@ var (
 	SAModel = temporal.NewSearchAttributeKeyKeyword("MeerkatLlmModel")
 	// SALiveChannel is the session's active live channel id, unset when none (Keyword).
 	SALiveChannel = temporal.NewSearchAttributeKeyKeyword("MeerkatLiveChannel")
+	// SAQueuedInputs is the number of inputs waiting in the queue and steer lanes (Int).
+	SAQueuedInputs = temporal.NewSearchAttributeKeyInt64("MeerkatQueuedInputs")
 )
 
 // SearchAttribute names one custom search attribute and its type, for registration with
@@ -38,6 +40,7 @@ func SearchAttributes() []SearchAttribute {
 		{SAProvider.GetName(), enumspb.INDEXED_VALUE_TYPE_KEYWORD},
 		{SAModel.GetName(), enumspb.INDEXED_VALUE_TYPE_KEYWORD},
 		{SALiveChannel.GetName(), enumspb.INDEXED_VALUE_TYPE_KEYWORD},
+		{SAQueuedInputs.GetName(), enumspb.INDEXED_VALUE_TYPE_INT},
 	}
 }
 

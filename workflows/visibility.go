@@ -6,6 +6,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/meerkat-temporal/meerkat/machine"
 )
 
 // visibility keeps a session's search attributes and current details in step with its
@@ -13,6 +15,7 @@ import (
 type visibility struct {
 	sessionID string
 	published map[string]string // search attribute name -> value last upserted ("" = unset)
+	queued    int64             // MeerkatQueuedInputs last upserted
 	details   string
 }
 
@@ -26,7 +29,13 @@ func newVisibility(ctx workflow.Context, sessionID string) *visibility {
 			v.published[key.GetName()] = value
 		}
 	}
+	v.queued, _ = current.GetInt64(SAQueuedInputs)
 	return v
+}
+
+// queuedInputs counts the inputs waiting in a lane.
+func queuedInputs(s *machine.State) int64 {
+	return int64(len(s.Queue(machine.LaneQueue)) + len(s.Queue(machine.LaneSteer)))
 }
 
 var keywordKeys = []temporal.SearchAttributeKeyKeyword{SASessionID, SARuntimeState, SATopologyPhase, SAProvider, SAModel, SALiveChannel}
@@ -69,6 +78,10 @@ func (v *visibility) publish(ctx workflow.Context, a *authority) {
 			updates = append(updates, kv.key.ValueSet(kv.value))
 		}
 	}
+	if q := queuedInputs(&a.state); q != v.queued {
+		v.queued = q
+		updates = append(updates, SAQueuedInputs.ValueSet(q))
+	}
 	if len(updates) > 0 {
 		if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 			workflow.GetLogger(ctx).Error("search attribute upsert failed", "error", err)
@@ -95,6 +108,6 @@ func (v *visibility) summary(a *authority) string {
 	if ch, ok := liveRoutingOf(s).ActiveChannel.Lookup(); ok {
 		fmt.Fprintf(&b, " · live %s", ch)
 	}
-	fmt.Fprintf(&b, " · %d messages, %d refused signals", a.shell.Messages, a.shell.SignalsRefused)
+	fmt.Fprintf(&b, " · %d queued · %d messages, %d refused signals", queuedInputs(s), a.shell.Messages, a.shell.SignalsRefused)
 	return b.String()
 }

@@ -47,3 +47,13 @@ func query[T any](ctx context.Context, c *Client, sessionID, name string, args .
 	err = v.Get(&out)
 	return out, err
 }
+
+// InputState returns the public state of one input.
+func (c *Client) InputState(ctx context.Context, sessionID, inputID string) (workflows.InputState, error) {
+	return query[workflows.InputState](ctx, c, sessionID, workflows.QueryInputState, inputID)
+}
+
+// ActiveInputs returns the session's non-terminal inputs in admission order.
+func (c *Client) ActiveInputs(ctx context.Context, sessionID string) ([]machine.InputView, error) {
+	return query[[]machine.InputView](ctx, c, sessionID, workflows.QueryActiveInputs)
+}
