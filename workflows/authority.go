@@ -63,10 +63,10 @@ type Refusal struct {
 	Error  Error     `json:"error"`
 }
 
-// DedupEntry is one remembered update and the effects it returned.
+// DedupEntry is one remembered update and the JSON of the result it returned.
 type DedupEntry struct {
 	UpdateID string          `json:"update_id"`
-	Effects  machine.Effects `json:"effects"`
+	Result   json.RawMessage `json:"result"`
 }
 
 // Snapshot is everything a run hands to the next one.
@@ -169,13 +169,10 @@ func (a *authority) refuse(ctx workflow.Context, signal string, err error) {
 // validate is the update validator: it evaluates the input without committing, so a
 // refused update writes nothing to history.
 func (a *authority) validate(ctx workflow.Context, sp machine.InputSpec, raw converter.RawValue) error {
-	if a.draining {
-		return applicationError(sp.Name, &Error{
-			Kind: machine.KindNotReady.String(), Input: sp.Name, Retryable: true,
-			Reason: "the session is continuing as new; retry the update",
-		})
+	if err := a.refuseWhileDraining(sp.Name); err != nil {
+		return err
 	}
-	if _, ok := a.remembered(updateID(ctx)); ok {
+	if a.remembered(updateID(ctx)) != nil {
 		return nil
 	}
 	in, err := callerInput(sp, raw)
@@ -189,15 +186,16 @@ func (a *authority) validate(ctx workflow.Context, sp machine.InputSpec, raw con
 // effects. An update ID seen before gets the remembered result.
 func (a *authority) update(ctx workflow.Context, sp machine.InputSpec, raw converter.RawValue) (machine.Effects, error) {
 	id := updateID(ctx)
-	if fx, ok := a.remembered(id); ok {
-		return fx, nil
+	var fx machine.Effects
+	if done := a.remembered(id); done != nil {
+		err := json.Unmarshal(done, &fx)
+		return fx, err
 	}
 	in, err := callerInput(sp, raw)
 	if err != nil {
 		return nil, applicationError(sp.Name, err)
 	}
 	a.count()
-	var fx machine.Effects
 	if sp.PreviewOnly {
 		fx, err = a.state.Preview(in)
 	} else {
@@ -209,10 +207,17 @@ func (a *authority) update(ctx workflow.Context, sp machine.InputSpec, raw conve
 	if fx == nil {
 		fx = machine.Effects{}
 	}
-	a.shell.UpdatesApplied++
-	a.shell.Dedup = appendBounded(a.shell.Dedup, DedupEntry{UpdateID: id, Effects: fx}, DedupLimit)
-	a.changed(ctx)
+	a.applied(ctx, id, fx)
 	return fx, nil
+}
+
+// applied books an applied update: counters, its dedup entry, visibility.
+func (a *authority) applied(ctx workflow.Context, updateID string, result any) {
+	a.shell.UpdatesApplied++
+	if data, err := json.Marshal(result); err == nil && updateID != "" {
+		a.shell.Dedup = appendBounded(a.shell.Dedup, DedupEntry{UpdateID: updateID, Result: data}, DedupLimit)
+	}
+	a.changed(ctx)
 }
 
 func (a *authority) count() {
@@ -220,16 +225,28 @@ func (a *authority) count() {
 	a.shell.Messages++
 }
 
-func (a *authority) remembered(id string) (machine.Effects, bool) {
+// remembered returns the result JSON of an update ID applied before, or nil.
+func (a *authority) remembered(id string) json.RawMessage {
 	if id == "" {
-		return nil, false
+		return nil
 	}
 	for i := len(a.shell.Dedup) - 1; i >= 0; i-- {
 		if a.shell.Dedup[i].UpdateID == id {
-			return a.shell.Dedup[i].Effects, true
+			return a.shell.Dedup[i].Result
 		}
 	}
-	return nil, false
+	return nil
+}
+
+// refuseWhileDraining is the first check of every update validator.
+func (a *authority) refuseWhileDraining(name string) error {
+	if !a.draining {
+		return nil
+	}
+	return applicationError(name, &Error{
+		Kind: machine.KindNotReady.String(), Input: name, Retryable: true,
+		Reason: "the session is continuing as new; retry the update",
+	})
 }
 
 func updateID(ctx workflow.Context) string {

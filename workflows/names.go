@@ -60,6 +60,9 @@ const (
 	// QueryActiveInputs returns the non-terminal inputs ([]machine.InputView) in
 	// admission order.
 	QueryActiveInputs = "active_inputs"
+	// QueryInputCompletions returns []Completion for a list of input ids (at most
+	// MaxCompletionQuery): how waiters learn that their input completed.
+	QueryInputCompletions = "input_completions"
 	// QueryLiveChannel returns LiveChannel: the routing and status of one channel
 	// (argument: the channel id).
 	QueryLiveChannel = "live_channel"

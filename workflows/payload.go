@@ -1,6 +1,11 @@
 package workflows
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
 	"go.temporal.io/sdk/converter"
 
 	"github.com/meerkat-temporal/meerkat/machine"
@@ -34,4 +39,30 @@ func quoteOr(s, empty string) string {
 		return empty
 	}
 	return "\"" + s + "\""
+}
+
+// decodeStrict decodes a raw JSON payload into v as strictly as the catalogue decodes
+// inputs: JSON only, at most machine.MaxInputBytes, no unknown fields, nothing trailing.
+// name names the operation in the error.
+func decodeStrict(name string, raw converter.RawValue, v any) error {
+	invalid := func(reason string) error {
+		return &Error{Kind: machine.KindValidationFailed.String(), Input: name, Reason: reason}
+	}
+	p := raw.Payload()
+	if p == nil || string(p.GetMetadata()[converter.MetadataEncoding]) != converter.MetadataEncodingJSON {
+		return invalid("send the request as a JSON object (encoding json/plain)")
+	}
+	data := p.GetData()
+	if len(data) > machine.MaxInputBytes {
+		return invalid(fmt.Sprintf("payload is %d bytes; the limit is %d", len(data), machine.MaxInputBytes))
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return invalid(strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.More() {
+		return invalid("unexpected data after the JSON object")
+	}
+	return nil
 }

@@ -135,6 +135,9 @@ func registerSessionQueries(ctx workflow.Context, a *authority) error {
 			return InputState{Known: ok, InputView: v}, nil
 		}},
 		{QueryActiveInputs, "The non-terminal inputs in admission order.", func() ([]machine.InputView, error) { return a.state.ActiveInputs(), nil }},
+		{QueryInputCompletions, "Whether inputs completed, and how (argument: input ids).", func(ids []string) ([]Completion, error) {
+			return completionsOf(&a.state, ids)
+		}},
 		{QueryLiveChannel, "The routing and status of one live channel (argument: channel id).", func(channelID string) (LiveChannel, error) {
 			v, ok := a.state.LiveChannel(channelID)
 			return LiveChannel{Known: ok, LiveChannelView: v}, nil

@@ -39,6 +39,9 @@ func SessionWorkflow(ctx workflow.Context, p SessionParams) error {
 	if err := a.register(ctx); err != nil {
 		return err
 	}
+	if err := a.registerOperations(ctx); err != nil {
+		return err
+	}
 	v.publish(ctx, a)
 	snap, err := a.loop(ctx)
 	if err != nil {

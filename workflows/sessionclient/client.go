@@ -3,6 +3,7 @@ package sessionclient
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,12 +30,25 @@ type Options struct {
 	//
 	// Optional: defaults to 50ms.
 	RetryDelay time.Duration
+	// PollInterval is the pause between two reads of the inputs waited on in a session.
+	//
+	// Optional: defaults to 100ms.
+	PollInterval time.Duration
+	// Logger receives errors of the background completion poll (which retries them).
+	//
+	// Optional: defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) logQueryError(sessionID string, err error) {
+	o.Logger.Warn("completion poll failed; retrying", "session_id", sessionID, "error", err)
 }
 
 // Client is the typed client of session workflows. It is safe for concurrent use.
 type Client struct {
-	tc   client.Client
-	opts Options
+	tc    client.Client
+	opts  Options
+	waits waitHub
 }
 
 // New wraps a Temporal client.
@@ -44,6 +58,12 @@ func New(tc client.Client, opts Options) *Client {
 	}
 	if opts.RetryDelay <= 0 {
 		opts.RetryDelay = 50 * time.Millisecond
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 100 * time.Millisecond
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
 	return &Client{tc: tc, opts: opts}
 }
@@ -121,39 +141,40 @@ func (c *Client) updateOptions(workflowID, updateID string, in machine.Input) cl
 // continues as new). It keeps one update ID, so a retry is deduplicated by Temporal and
 // by the workflow. A refusal comes back as a *workflows.Error.
 func (c *Client) withRetry(ctx context.Context, updateID string, call func(updateID string) (client.WorkflowUpdateHandle, error)) (machine.Effects, error) {
+	return retryUpdate[machine.Effects](ctx, c.opts.RetryDelay, updateID, call)
+}
+
+func retryUpdate[T any](ctx context.Context, delay time.Duration, updateID string, call func(updateID string) (client.WorkflowUpdateHandle, error)) (T, error) {
+	var zero T
 	for {
-		fx, err := result(ctx, call)(updateID)
+		out, err := updateResult[T](ctx, call, updateID)
 		if err == nil {
-			return fx, nil
+			return out, nil
 		}
 		var notReady *serviceerror.WorkflowNotReady
 		e := workflows.ErrorFrom(err)
 		switch {
 		case e != nil && !e.Retryable:
-			return nil, e
+			return zero, e
 		case e == nil && !errors.As(err, &notReady):
-			return nil, err
+			return zero, err
 		}
 		select {
 		case <-ctx.Done():
-			return nil, errors.Join(ctx.Err(), err)
-		case <-time.After(c.opts.RetryDelay):
+			return zero, errors.Join(ctx.Err(), err)
+		case <-time.After(delay):
 		}
 	}
 }
 
-func result(ctx context.Context, call func(string) (client.WorkflowUpdateHandle, error)) func(string) (machine.Effects, error) {
-	return func(id string) (machine.Effects, error) {
-		h, err := call(id)
-		if err != nil {
-			return nil, err
-		}
-		var fx machine.Effects
-		if err := h.Get(ctx, &fx); err != nil {
-			return nil, err
-		}
-		return fx, nil
+func updateResult[T any](ctx context.Context, call func(string) (client.WorkflowUpdateHandle, error), updateID string) (T, error) {
+	var out T
+	h, err := call(updateID)
+	if err != nil {
+		return out, err
 	}
+	err = h.Get(ctx, &out)
+	return out, err
 }
 
 // UnboundState returns the unbound authority's machine state (an error when the
