@@ -119,36 +119,60 @@ type LiveChannel struct {
 	machine.LiveChannelView
 }
 
+// sessionQueryDocs documents the session's queries, in the order of the message table.
+var sessionQueryDocs = []struct{ name, doc string }{
+	{QueryMachineState, "The full machine state."},
+	{QueryRuntimeState, "The visible runtime phase and its lifecycle classification."},
+	{QueryLlmIdentity, "The current LLM identity and capability surface."},
+	{QueryRealtimeStatus, "The realtime attachment and live topology status."},
+	{QueryLiveRouting, "The active live channel and its bound identity."},
+	{QueryInputState, "The public state of one input (argument: input id)."},
+	{QueryActiveInputs, "The non-terminal inputs in admission order."},
+	{QueryInputCompletions, "Whether inputs completed, and how (argument: input ids)."},
+	{QueryLiveChannel, "The routing and status of one live channel (argument: channel id)."},
+	{QueryLiveOwnership, "Whether this session owns a token (argument: its SHA-256 hex digest) or a channel."},
+	{QueryShellStatus, "Message counters, refused signals and continue-as-new status."},
+}
+
+func queryDoc(name string) string {
+	for _, q := range sessionQueryDocs {
+		if q.name == name {
+			return q.doc
+		}
+	}
+	return ""
+}
+
 // registerSessionQueries registers the read-only projections of a session.
 func registerSessionQueries(ctx workflow.Context, a *authority) error {
 	queries := []struct {
-		name, doc string
-		handler   any
+		name    string
+		handler any
 	}{
-		{QueryMachineState, "The full machine state.", func() (machine.State, error) { return a.state, nil }},
-		{QueryRuntimeState, "The visible runtime phase and its lifecycle classification.", func() (RuntimeState, error) { return runtimeStateOf(&a.state), nil }},
-		{QueryLlmIdentity, "The current LLM identity and capability surface.", func() (LlmIdentity, error) { return llmIdentityOf(&a.state), nil }},
-		{QueryRealtimeStatus, "The realtime attachment and live topology status.", func() (RealtimeStatus, error) { return realtimeStatusOf(&a.state), nil }},
-		{QueryLiveRouting, "The active live channel and its bound identity.", func() (LiveRouting, error) { return liveRoutingOf(&a.state), nil }},
-		{QueryInputState, "The public state of one input (argument: input id).", func(inputID string) (InputState, error) {
+		{QueryMachineState, func() (machine.State, error) { return a.state, nil }},
+		{QueryRuntimeState, func() (RuntimeState, error) { return runtimeStateOf(&a.state), nil }},
+		{QueryLlmIdentity, func() (LlmIdentity, error) { return llmIdentityOf(&a.state), nil }},
+		{QueryRealtimeStatus, func() (RealtimeStatus, error) { return realtimeStatusOf(&a.state), nil }},
+		{QueryLiveRouting, func() (LiveRouting, error) { return liveRoutingOf(&a.state), nil }},
+		{QueryInputState, func(inputID string) (InputState, error) {
 			v, ok := a.state.InputState(inputID)
 			return InputState{Known: ok, InputView: v}, nil
 		}},
-		{QueryActiveInputs, "The non-terminal inputs in admission order.", func() ([]machine.InputView, error) { return a.state.ActiveInputs(), nil }},
-		{QueryInputCompletions, "Whether inputs completed, and how (argument: input ids).", func(ids []string) ([]Completion, error) {
+		{QueryActiveInputs, func() ([]machine.InputView, error) { return a.state.ActiveInputs(), nil }},
+		{QueryInputCompletions, func(ids []string) ([]Completion, error) {
 			return completionsOf(&a.state, ids)
 		}},
-		{QueryLiveChannel, "The routing and status of one live channel (argument: channel id).", func(channelID string) (LiveChannel, error) {
+		{QueryLiveChannel, func(channelID string) (LiveChannel, error) {
 			v, ok := a.state.LiveChannel(channelID)
 			return LiveChannel{Known: ok, LiveChannelView: v}, nil
 		}},
-		{QueryLiveOwnership, "Whether this session owns a token (argument: its SHA-256 hex digest) or a channel.", func(tokenDigest, channelID string) (LiveOwnership, error) {
+		{QueryLiveOwnership, func(tokenDigest, channelID string) (LiveOwnership, error) {
 			return liveOwnershipOf(&a.state, tokenDigest, channelID), nil
 		}},
-		{QueryShellStatus, "Message counters, refused signals and continue-as-new status.", func() (ShellStatus, error) { return a.status(), nil }},
+		{QueryShellStatus, func() (ShellStatus, error) { return a.status(), nil }},
 	}
 	for _, q := range queries {
-		if err := workflow.SetQueryHandlerWithOptions(ctx, q.name, q.handler, workflow.QueryHandlerOptions{Description: q.doc}); err != nil {
+		if err := workflow.SetQueryHandlerWithOptions(ctx, q.name, q.handler, workflow.QueryHandlerOptions{Description: queryDoc(q.name)}); err != nil {
 			return err
 		}
 	}
