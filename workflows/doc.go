@@ -75,6 +75,7 @@
 // the old branch stays for histories recorded before, the new branch runs for new ones.
 // Once no open run can still take the old branch, the minimum version is raised and the
 // old branch removed. Changes that do not alter commands (a new query, a new field in a
-// query result, a new input in the catalogue) need no version gate. Record a fresh
-// history for every new main flow (see replay_test.go) and keep the old ones.
+// query result, a new input in the catalogue) need no version gate. After a change, record
+// the main flows under a new label (MEERKAT_RECORD_HISTORIES=<label> go test -run
+// TestRecordHistories ./workflows) and keep the old files: the replay test runs them all.
 package workflows

@@ -35,7 +35,7 @@ func TestReplayHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
-		t.Fatalf("no histories under %s; record them with MEERKAT_RECORD_HISTORIES=1 go test -run TestRecordHistories", historiesDir)
+		t.Fatalf("no histories under %s; record them with MEERKAT_RECORD_HISTORIES=<label> go test -run TestRecordHistories", historiesDir)
 	}
 	replayer := worker.NewWorkflowReplayer()
 	replayer.RegisterWorkflowWithOptions(workflows.SessionWorkflow, workflow.RegisterOptions{Name: workflows.SessionWorkflowName})
@@ -51,12 +51,14 @@ func TestReplayHistories(t *testing.T) {
 }
 
 // TestRecordHistories runs the main flows on a real server and writes every run's
-// history under testdata/histories. It only runs with MEERKAT_RECORD_HISTORIES=1: the
-// committed histories are the corpus TestReplayHistories checks, so record new ones for
-// new flows and keep the old ones.
+// history under testdata/histories as <label>-<flow>-run<N>.json. It only runs with
+// MEERKAT_RECORD_HISTORIES=<label>: the committed histories are the corpus
+// TestReplayHistories checks, so record under a new label when the workflow changes and
+// keep the old files.
 func TestRecordHistories(t *testing.T) {
-	if os.Getenv("MEERKAT_RECORD_HISTORIES") != "1" {
-		t.Skip("set MEERKAT_RECORD_HISTORIES=1 to record the replay corpus")
+	label := os.Getenv("MEERKAT_RECORD_HISTORIES")
+	if label == "" {
+		t.Skip("set MEERKAT_RECORD_HISTORIES=<label> to record the replay corpus")
 	}
 	tc, sc := realClient(t, sessionclient.Options{Session: workflows.Options{MaxMessagesPerRun: 6}})
 	ctx := context.Background()
@@ -127,7 +129,7 @@ func TestRecordHistories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := fmt.Sprintf("%s-run%d.json", flow.name, i+1)
+			name := fmt.Sprintf("%s-%s-run%d.json", label, flow.name, i+1)
 			if err := os.WriteFile(filepath.Join(historiesDir, name), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
