@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/converter"
@@ -85,6 +87,7 @@ type authority struct {
 	opts     Options
 	inputs   []machine.InputSpec
 	channels []workflow.ReceiveChannel
+	envelope workflow.ReceiveChannel
 	// runMessages counts signals and accepted updates in this run.
 	runMessages int
 	// draining is set once the run decided to continue as new: updates are refused as
@@ -125,13 +128,18 @@ func (a *authority) snapshot() (*Snapshot, error) {
 
 // callerInput decodes a caller's payload for sp, refusing inputs a caller may not send.
 func callerInput(sp machine.InputSpec, raw converter.RawValue) (machine.Input, error) {
+	return admitCaller(sp, func() (machine.Input, error) { return inputOf(sp, raw) })
+}
+
+// admitCaller refuses runtime-origin inputs before decoding, then refuses raw tokens.
+func admitCaller(sp machine.InputSpec, decode func() (machine.Input, error)) (machine.Input, error) {
 	if sp.Origin != machine.OriginCaller {
 		return nil, &Error{
 			Kind: KindRuntimeOnly, Input: sp.Name,
 			Reason: "this input reports a fact the session's runtime loop observes itself; only the workflow feeds it to the machine",
 		}
 	}
-	in, err := inputOf(sp, raw)
+	in, err := decode()
 	if err != nil {
 		return nil, err
 	}
@@ -141,18 +149,49 @@ func callerInput(sp machine.InputSpec, raw converter.RawValue) (machine.Input, e
 	return in, nil
 }
 
-// onSignal applies one signal, or records why it was refused. It never fails the task.
+// envelopeInput decodes a MachineInput envelope ({"kind": name, "fields": {...}}) into
+// one of the authority's inputs.
+func (a *authority) envelopeInput(raw converter.RawValue) (string, machine.Input, error) {
+	var env machine.Envelope
+	if err := decodeStrict(SignalInput, raw, &env); err != nil {
+		return SignalInput, nil, err
+	}
+	i := slices.IndexFunc(a.inputs, func(sp machine.InputSpec) bool { return sp.Name == env.Kind })
+	if i < 0 {
+		return SignalInput, nil, &Error{
+			Kind: machine.KindValidationFailed.String(), Input: SignalInput,
+			Reason: fmt.Sprintf("kind %q is not an input this workflow accepts (see MESSAGES.md)", env.Kind),
+		}
+	}
+	sp := a.inputs[i]
+	in, err := admitCaller(sp, func() (machine.Input, error) { return sp.Decode(env.Fields) })
+	return sp.Name, in, err
+}
+
+// onSignal applies one named signal, or records why it was refused. It never fails the
+// task.
 func (a *authority) onSignal(ctx workflow.Context, sp machine.InputSpec, raw converter.RawValue) {
-	a.count()
 	in, err := callerInput(sp, raw)
+	a.applySignal(ctx, sp, sp.Name, in, err)
+}
+
+// onEnvelope applies one MachineInput signal, or records why it was refused.
+func (a *authority) onEnvelope(ctx workflow.Context, raw converter.RawValue) {
+	name, in, err := a.envelopeInput(raw)
+	sp, _ := machine.Lookup(name)
+	a.applySignal(ctx, sp, name, in, err)
+}
+
+func (a *authority) applySignal(ctx workflow.Context, sp machine.InputSpec, name string, in machine.Input, err error) {
+	a.count()
 	if err == nil && sp.PreviewOnly {
-		err = &Error{Kind: KindPreviewOnly, Input: sp.Name, Reason: "this input is only ever previewed, so a signal has no result; send it as an update"}
+		err = &Error{Kind: KindPreviewOnly, Input: name, Reason: "this input is only ever previewed, so a signal has no result; send it as an update"}
 	}
 	if err == nil {
 		_, err = a.state.Apply(in)
 	}
 	if err != nil {
-		a.refuse(ctx, sp.Name, err)
+		a.refuse(ctx, name, err)
 		return
 	}
 	a.shell.SignalsApplied++

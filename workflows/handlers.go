@@ -16,6 +16,7 @@ import (
 // form: its validator previews the input, so a refused update leaves no trace in history,
 // and its result is the effects the machine emitted.
 func (a *authority) register(ctx workflow.Context) error {
+	a.envelope = workflow.GetSignalChannel(ctx, SignalInput)
 	a.channels = make([]workflow.ReceiveChannel, len(a.inputs))
 	for i, sp := range a.inputs {
 		a.channels[i] = workflow.GetSignalChannel(ctx, sp.Name)
@@ -38,6 +39,9 @@ func (a *authority) register(ctx workflow.Context) error {
 
 // signalsPending reports whether any signal waits to be received.
 func (a *authority) signalsPending() bool {
+	if a.envelope.Len() > 0 {
+		return true
+	}
 	for _, ch := range a.channels {
 		if ch.Len() > 0 {
 			return true
@@ -46,9 +50,17 @@ func (a *authority) signalsPending() bool {
 	return false
 }
 
-// receiveSignals applies every buffered signal, channel by channel in catalogue order,
-// without blocking. Signals of one name are applied in arrival order.
+// receiveSignals applies every buffered signal without blocking: first the MachineInput
+// envelopes, then each named channel in catalogue order. Signals of one name, and all
+// envelopes, are applied in arrival order.
 func (a *authority) receiveSignals(ctx workflow.Context) {
+	for {
+		var raw converter.RawValue
+		if !a.envelope.ReceiveAsync(&raw) {
+			break
+		}
+		a.onEnvelope(ctx, raw)
+	}
 	for i, ch := range a.channels {
 		for {
 			var raw converter.RawValue

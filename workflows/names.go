@@ -19,6 +19,12 @@ const (
 // rejection authority (spec §8.7).
 const UnboundWorkflowID = "meerkat-unbound-authority"
 
+// SignalInput is the signal that carries any input as an envelope,
+// {"kind": "<input name>", "fields": {...}} (machine.MarshalInput). All envelopes share one
+// channel, so they are applied in the order they arrived, whatever their kinds; the
+// sessionclient sends its signals this way.
+const SignalInput = "MachineInput"
+
 // workflowIDPrefix starts every session workflow ID.
 const workflowIDPrefix = "meerkat-session/"
 

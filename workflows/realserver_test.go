@@ -153,3 +153,38 @@ func TestRealRejectedUpdateLeavesNoHistory(t *testing.T) {
 		t.Fatalf("accepted update wrote %d accepted and %d completed events, want 1 and 1", accepted, completed)
 	}
 }
+
+// TestRealEnvelopeOrder sends register, bind and unbind back to back, twenty times, as
+// MachineInput envelopes (sessionclient.Signal): each step depends on the one before, so
+// all sixty are applied only if the session keeps their arrival order across kinds.
+func TestRealEnvelopeOrder(t *testing.T) {
+	_, sc := realClient(t, sessionclient.Options{})
+	ctx := context.Background()
+	const session = "envelope-order"
+	if _, err := sc.Open(ctx, session); err != nil {
+		t.Fatal(err)
+	}
+	binding := machine.RuntimeBindingObservation{AgentRuntimeID: machine.Some("rt"), FenceToken: machine.Some[uint64](1), Generation: machine.Some[uint64](1)}
+	steps := []machine.Input{
+		machine.RegisterSession{SessionID: session},
+		machine.PrepareBindings{AgentRuntimeID: "rt", FenceToken: 1, Generation: machine.Some[uint64](1), SessionID: session},
+		machine.UnregisterSession{SessionID: session, RuntimeBindingObservation: binding},
+	}
+	const rounds = 20
+	for range rounds {
+		for _, in := range steps {
+			if err := sc.Signal(ctx, session, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var status workflows.ShellStatus
+	eventually(t, 10*time.Second, "all envelopes handled", func() (bool, error) {
+		var err error
+		status, err = sc.ShellStatus(ctx, session)
+		return err == nil && status.SignalsApplied+status.SignalsRefused == rounds*uint64(len(steps)), err
+	})
+	if status.SignalsRefused != 0 {
+		t.Fatalf("%d envelopes refused: %+v", status.SignalsRefused, status.Refusals)
+	}
+}

@@ -244,3 +244,46 @@ func TestContinueAsNewCarriesSnapshot(t *testing.T) {
 		t.Errorf("carried phase = %s, want Attached", rt.VisiblePhase)
 	}
 }
+
+// TestSignalEnvelopes: MachineInput envelopes share one channel and keep their arrival
+// order; an envelope of an unknown kind or of a runtime input is refused like a named
+// signal. (The order across named signals of one workflow task needs a real server:
+// TestRealEnvelopeOrder.)
+func TestSignalEnvelopes(t *testing.T) {
+	const bind = `{"agent_runtime_id":"rt","fence_token":1,"generation":1,"session_id":"s1"}`
+	const unbind = `{"session_id":"s1","agent_runtime_id":"rt","fence_token":1,"generation":1}`
+	cases := []struct {
+		name     string
+		signals  [][2]string // signal name, payload
+		phase    machine.Phase
+		refusals int
+	}{
+		{"envelopes: arrival order", [][2]string{
+			{workflows.SignalInput, `{"kind":"PrepareBindings","fields":` + bind + `}`},
+			{workflows.SignalInput, `{"kind":"UnregisterSession","fields":` + unbind + `}`},
+		}, machine.PhaseIdle, 0},
+		{"envelope of an unknown kind", [][2]string{{workflows.SignalInput, `{"kind":"Nope","fields":{}}`}}, machine.PhaseIdle, 1},
+		{"envelope of a runtime input", [][2]string{{workflows.SignalInput, `{"kind":"RunCompleted","fields":{"run_id":"r"}}`}}, machine.PhaseIdle, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := newEnv(t)
+			env.RegisterDelayedCallback(func() {
+				for _, s := range c.signals {
+					env.SignalWorkflow(s[0], rawJSON(s[1]))
+				}
+			}, time.Second)
+			var st machine.State
+			var status workflows.ShellStatus
+			env.RegisterDelayedCallback(func() {
+				st = query[machine.State](t, env, workflows.QueryMachineState)
+				status = query[workflows.ShellStatus](t, env, workflows.QueryShellStatus)
+				env.CancelWorkflow()
+			}, time.Minute)
+			env.ExecuteWorkflow(workflows.SessionWorkflowName, workflows.SessionParams{SessionID: testSession})
+			if st.LifecyclePhase != c.phase || len(status.Refusals) != c.refusals {
+				t.Errorf("phase %s with %d refusals (%+v), want %s with %d", st.LifecyclePhase, len(status.Refusals), status.Refusals, c.phase, c.refusals)
+			}
+		})
+	}
+}

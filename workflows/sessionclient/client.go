@@ -2,6 +2,7 @@ package sessionclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"time"
@@ -100,10 +101,16 @@ func (c *Client) ApplyWithID(ctx context.Context, sessionID, updateID string, in
 	return c.update(ctx, workflows.WorkflowID(sessionID), updateID, in)
 }
 
-// Signal sends in to the session as a signal. It returns once Temporal stored the
-// signal; a refusal is recorded by the session (ShellStatus().Refusals) and logged.
+// Signal sends in to the session as a MachineInput envelope signal, so all the signals
+// of a caller are applied in the order they were sent, whatever their kinds. It returns
+// once Temporal stored the signal; a refusal is recorded by the session
+// (ShellStatus().Refusals) and logged.
 func (c *Client) Signal(ctx context.Context, sessionID string, in machine.Input) error {
-	return c.tc.SignalWorkflow(ctx, workflows.WorkflowID(sessionID), "", in.Name(), in)
+	env, err := machine.MarshalInput(in)
+	if err != nil {
+		return err
+	}
+	return c.tc.SignalWorkflow(ctx, workflows.WorkflowID(sessionID), "", workflows.SignalInput, json.RawMessage(env))
 }
 
 // Unbound sends in to the process-wide unbound authority (spec §8.7), starting the
