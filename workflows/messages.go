@@ -34,6 +34,7 @@ func MessageTable() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", sp.Name, sp.Group, sp.Origin, strings.Join(notes, ", "), sp.Doc)
 	}
 
+	fmt.Fprintf(&b, "\nAny input may also be sent as the signal `%s` with the envelope `{\"kind\": \"<name>\", \"fields\": {...}}`;\nall envelopes share one channel and are applied in arrival order whatever their kinds.\n", SignalInput)
 	b.WriteString("\n## Shell operations (updates)\n\n| Name | Request | Result |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| `%s` | `machine.AcceptRequest` | `machine.AcceptResult` |\n", OpAcceptInputWithCompletion)
 
