@@ -30,8 +30,10 @@
 // committed; as signals they are refused (kind PreviewOnly).
 //
 // Signals of one name are applied in arrival order. Signals of different names that
-// arrive in the same workflow task are applied in catalogue order; a caller that needs an
-// order across inputs uses updates, which complete before the call returns.
+// arrive in the same workflow task are applied in catalogue order (Temporal buffers each
+// name in its own channel). A caller that needs an order across kinds sends the
+// MachineInput envelope signal ({"kind": "<name>", "fields": {...}}, one channel for all
+// kinds; the sessionclient does) or uses updates, which complete before the call returns.
 //
 // # Errors
 //
