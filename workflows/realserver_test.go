@@ -133,6 +133,10 @@ func TestRealRejectedUpdateLeavesNoHistory(t *testing.T) {
 	if !errors.Is(err, machine.ErrRejected) {
 		t.Errorf("client Apply of a guard rejection: %v, want errors.Is machine.ErrRejected", err)
 	}
+	_, err = sc.Apply(ctx, session, machine.RunCompleted{RunID: "r1"})
+	if !errors.Is(err, workflows.ErrRuntimeOnly) {
+		t.Errorf("client Apply of a runtime input: %v, want errors.Is workflows.ErrRuntimeOnly", err)
+	}
 	if after := len(history(t, tc, id, "")); after != before {
 		t.Fatalf("history grew from %d to %d events after rejected updates", before, after)
 	}
