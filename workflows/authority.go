@@ -93,6 +93,8 @@ type authority struct {
 	// draining is set once the run decided to continue as new: updates are refused as
 	// retryable NotReady until the next run takes over.
 	draining bool
+	// busy is set while a shell operation holds the gate (see operations.go).
+	busy bool
 	// changed is called after every applied input (search attributes, details).
 	changed func(ctx workflow.Context)
 }
@@ -233,6 +235,9 @@ func (a *authority) update(ctx workflow.Context, sp machine.InputSpec, raw conve
 	in, err := callerInput(sp, raw)
 	if err != nil {
 		return nil, applicationError(sp.Name, err)
+	}
+	if err := a.awaitGate(ctx); err != nil {
+		return nil, err
 	}
 	a.count()
 	if sp.PreviewOnly {

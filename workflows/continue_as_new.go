@@ -19,10 +19,12 @@ func (a *authority) runDue(ctx workflow.Context) bool {
 // either applied in this run or delivered to the next one.
 func (a *authority) loop(ctx workflow.Context) (*Snapshot, error) {
 	for {
-		if err := workflow.Await(ctx, func() bool { return a.runDue(ctx) || a.signalsPending() }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return a.runDue(ctx) || (!a.busy && a.signalsPending()) }); err != nil {
 			return nil, err
 		}
-		a.receiveSignals(ctx)
+		if !a.busy {
+			a.receiveSignals(ctx)
+		}
 		if a.runDue(ctx) {
 			break
 		}

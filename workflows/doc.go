@@ -35,6 +35,22 @@
 // MachineInput envelope signal ({"kind": "<name>", "fields": {...}}, one channel for all
 // kinds; the sessionclient does) or uses updates, which complete before the call returns.
 //
+// # Shell operations
+//
+// Multi-step operations are updates named as the spec names them (snake_case):
+// accept_input_with_completion (the §7.1 pipeline, machine.State.Accept) and
+// reconfigure_session_llm_identity (the §10.5 saga: host calls are activities of the
+// activities package, which the worker registers; staged inputs are restored in reverse
+// order on failure and host changes compensated on a disconnected context). An operation
+// holds the session's gate while it runs: other operations and input updates wait, and
+// signals stay buffered, so nothing interleaves with its staged inputs.
+//
+// Completion waiting is durable and holds no update open: a waiter reads the machine's
+// own input state through the input_completions query, which survives continue-as-new
+// and worker restarts; sessionclient multiplexes every waiter of a session into one
+// query per poll, so thousands can wait on one session, and a deduplicated accept waits
+// on the original input (AcceptResult.WaitOn).
+//
 // # Errors
 //
 // An update's failure is a Temporal application error whose type is the kind (the

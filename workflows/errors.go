@@ -77,6 +77,11 @@ func errorOf(input string, err error) *Error {
 		}
 		return out
 	}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		// A host failure reported by an activity keeps its reason code as the kind.
+		return &Error{Kind: app.Type(), Input: input, Reason: app.Error()}
+	}
 	return &Error{Kind: machine.KindInternal.String(), Input: input, Reason: err.Error()}
 }
 

@@ -37,6 +37,7 @@ func MessageTable() string {
 	fmt.Fprintf(&b, "\nAny input may also be sent as the signal `%s` with the envelope `{\"kind\": \"<name>\", \"fields\": {...}}`;\nall envelopes share one channel and are applied in arrival order whatever their kinds.\n", SignalInput)
 	b.WriteString("\n## Shell operations (updates)\n\n| Name | Request | Result |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| `%s` | `machine.AcceptRequest` | `machine.AcceptResult` |\n", OpAcceptInputWithCompletion)
+	fmt.Fprintf(&b, "| `%s` | `machine.SessionLlmReconfigureRequest` | `machine.SessionLlmReconfigureReport` |\n", OpReconfigureSessionLlmIdentity)
 
 	b.WriteString("\n## Queries\n\n| Name | Description |\n|---|---|\n")
 	for _, q := range sessionQueryDocs {

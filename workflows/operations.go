@@ -9,19 +9,49 @@ import (
 	"github.com/meerkat-temporal/meerkat/machine"
 )
 
-// Shell operations: updates named after the runtime's operations, each running a whole
-// pipeline of machine steps (all or nothing) and returning its typed result.
+// Shell operations: updates named as the spec names the runtime's operations (snake_case,
+// where inputs are CamelCase), each running a whole pipeline of machine steps and host
+// calls and returning its typed result. They are updates, not signals, because their
+// caller needs the result. Operations hold the session's gate: while one runs, no other
+// operation, input update or signal is applied (signals stay buffered), so its staged
+// inputs can always be restored.
 const (
 	// OpAcceptInputWithCompletion runs the accept pipeline of spec §7.1
 	// (machine.State.Accept) on a machine.AcceptRequest and returns the
 	// machine.AcceptResult. Its WaitOn names the input whose completion the caller may
 	// wait for (the existing input for a deduplicated accept).
-	OpAcceptInputWithCompletion = "AcceptInputWithCompletion"
+	OpAcceptInputWithCompletion = "accept_input_with_completion"
+	// OpReconfigureSessionLlmIdentity runs the LLM identity reconfigure of spec §10.5 on a
+	// machine.SessionLlmReconfigureRequest and returns the
+	// machine.SessionLlmReconfigureReport.
+	OpReconfigureSessionLlmIdentity = machine.OpReconfigureSessionLlmIdentity
 )
 
-// registerOperations wires the shell operations as updates. They are updates, not
-// signals, because their caller needs the result (the outcome and the input to wait on).
+// registerOperations wires the shell operations as updates.
 func (a *authority) registerOperations(ctx workflow.Context) error {
+	err := workflow.SetUpdateHandlerWithOptions(ctx, OpReconfigureSessionLlmIdentity,
+		func(ctx workflow.Context, raw converter.RawValue) (machine.SessionLlmReconfigureReport, error) {
+			return a.reconfigure(ctx, raw)
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
+				if err := a.refuseWhileDraining(OpReconfigureSessionLlmIdentity); err != nil {
+					return err
+				}
+				if a.remembered(updateID(ctx)) != nil {
+					return nil
+				}
+				_, err := a.reconfigureRequest(raw)
+				if err == nil {
+					err = a.state.CheckLlmReconfigureAllowed()
+				}
+				return applicationError(OpReconfigureSessionLlmIdentity, err)
+			},
+			Description: "Switch the session's LLM identity through the host (spec §10.5) and return the report.",
+		})
+	if err != nil {
+		return err
+	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, OpAcceptInputWithCompletion,
 		func(ctx workflow.Context, raw converter.RawValue) (machine.AcceptResult, error) {
 			return a.accept(ctx, raw)
@@ -52,6 +82,9 @@ func (a *authority) accept(ctx workflow.Context, raw converter.RawValue) (machin
 	if err := decodeStrict(OpAcceptInputWithCompletion, raw, &req); err != nil {
 		return res, applicationError(OpAcceptInputWithCompletion, err)
 	}
+	if err := a.awaitGate(ctx); err != nil {
+		return res, err
+	}
 	a.count()
 	res, err := a.state.Accept(req)
 	if err != nil {
@@ -59,4 +92,51 @@ func (a *authority) accept(ctx workflow.Context, raw converter.RawValue) (machin
 	}
 	a.applied(ctx, id, res)
 	return res, nil
+}
+
+func (a *authority) reconfigureRequest(raw converter.RawValue) (machine.SessionLlmReconfigureRequest, error) {
+	var req machine.SessionLlmReconfigureRequest
+	if err := decodeStrict(OpReconfigureSessionLlmIdentity, raw, &req); err != nil {
+		return req, err
+	}
+	return req, req.Validate()
+}
+
+func (a *authority) reconfigure(ctx workflow.Context, raw converter.RawValue) (machine.SessionLlmReconfigureReport, error) {
+	var report machine.SessionLlmReconfigureReport
+	id := updateID(ctx)
+	if done := a.remembered(id); done != nil {
+		err := json.Unmarshal(done, &report)
+		return report, err
+	}
+	req, err := a.reconfigureRequest(raw)
+	if err != nil {
+		return report, applicationError(OpReconfigureSessionLlmIdentity, err)
+	}
+	release, err := a.acquireGate(ctx)
+	if err != nil {
+		return report, err
+	}
+	defer release()
+	a.count()
+	report, err = a.reconfigureLlm(ctx, a.state.SessionID.Get(), req)
+	if err != nil {
+		return report, applicationError(OpReconfigureSessionLlmIdentity, err)
+	}
+	a.applied(ctx, id, report)
+	return report, nil
+}
+
+// awaitGate waits until no operation holds the gate.
+func (a *authority) awaitGate(ctx workflow.Context) error {
+	return workflow.Await(ctx, func() bool { return !a.busy })
+}
+
+// acquireGate waits for the gate and holds it until release is called.
+func (a *authority) acquireGate(ctx workflow.Context) (release func(), err error) {
+	if err := a.awaitGate(ctx); err != nil {
+		return nil, err
+	}
+	a.busy = true
+	return func() { a.busy = false }, nil
 }

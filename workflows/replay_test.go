@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
 	workflowpb "go.temporal.io/api/workflow/v1"
@@ -101,6 +102,15 @@ func TestRecordHistories(t *testing.T) {
 			return err
 		},
 		func() error {
+			req := machine.AcceptRequest{InputID: "in-1", InputKind: machine.KindPrompt, InputOrigin: machine.OriginOperator, Durability: machine.DurabilityDurable, IdempotencyKey: machine.Some("key-1")}
+			if _, err := sc.Accept(ctx, session, req); err != nil {
+				return err
+			}
+			req.InputID = "in-2"
+			_, err := sc.Accept(ctx, session, req)
+			return err
+		},
+		func() error {
 			return tc.SignalWorkflow(ctx, id, "", "ProjectRealtimeIntent", rawJSON(`{"present":false}`))
 		},
 	}
@@ -115,11 +125,21 @@ func TestRecordHistories(t *testing.T) {
 	})
 	flows := []struct{ name, workflowID string }{{"session", id}, {"unbound", workflows.UnboundWorkflowID}}
 	for _, flow := range flows {
-		resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: fmt.Sprintf("WorkflowId = %q", flow.workflowID)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		runs := resp.GetExecutions()
+		var runs []*workflowpb.WorkflowExecutionInfo
+		eventually(t, 10*time.Second, "visibility lists every run of "+flow.name, func() (bool, error) {
+			resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: fmt.Sprintf("WorkflowId = %q", flow.workflowID)})
+			if err != nil {
+				return false, err
+			}
+			runs = resp.GetExecutions()
+			running := 0
+			for _, r := range runs {
+				if r.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+					running++
+				}
+			}
+			return running == 1, fmt.Errorf("%d runs listed, %d running", len(runs), running)
+		})
 		slices.SortFunc(runs, func(a, b *workflowpb.WorkflowExecutionInfo) int {
 			return a.GetStartTime().AsTime().Compare(b.GetStartTime().AsTime())
 		})

@@ -1,0 +1,142 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/meerkat-temporal/meerkat/activities"
+	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/workflows"
+)
+
+var acts *activities.Activities
+
+var (
+	previousIdentity = machine.SessionLlmIdentity{Model: "claude", Provider: machine.ProviderAnthropic}
+	targetIdentity   = machine.SessionLlmIdentity{Model: "gpt", Provider: machine.ProviderOpenAI}
+)
+
+func hydrated() *activities.HydrateSessionLlmStateResult {
+	return &activities.HydrateSessionLlmStateResult{
+		CurrentIdentity: previousIdentity,
+		CurrentVisibilityState: machine.SessionToolVisibilityState{
+			CapabilityBaseFilter: machine.CapabilityBaseFilterFor(false), InheritedBaseFilter: machine.AllTools(),
+			ActiveFilter: machine.AllTools(), StagedFilter: machine.AllTools(), ActiveRevision: 1, StagedRevision: 1,
+		},
+		CurrentCapabilitySurface: machine.Some(machine.SessionLlmCapabilitySurface{Vision: true}),
+		CapabilitySurfaceStatus:  machine.SurfaceResolved,
+		BaseToolNames:            machine.NewSet(machine.ViewImageToolName, "read"),
+	}
+}
+
+// TestReconfigureLlmSaga runs the §10.5 operation against mocked host activities: the
+// happy path commits the target identity; a failed visibility install is compensated and
+// leaves the machine as it was; a failed compensation discards the live session and
+// clears the LLM state.
+func TestReconfigureLlmSaga(t *testing.T) {
+	hostDown := temporal.NewNonRetryableApplicationError("host refused", "AdapterError", nil)
+	cases := []struct {
+		name           string
+		visibilityErrs []error // results of the visibility installs, in order
+		wantKind       string  // "" = success
+		wantIdentity   machine.Opt[machine.SessionLlmIdentity]
+		wantDiscard    bool
+	}{
+		{"success", []error{nil}, "", machine.Some(targetIdentity), false},
+		{"install fails, compensation succeeds", []error{hostDown, nil}, "AdapterError", machine.None[machine.SessionLlmIdentity](), false},
+		{"install and compensation fail", []error{hostDown, hostDown}, "Internal", machine.None[machine.SessionLlmIdentity](), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := newEnv(t)
+			env.RegisterActivity(acts)
+			env.OnActivity(acts.HydrateSessionLlmState, mock.Anything, mock.Anything).Return(hydrated(), nil)
+			env.OnActivity(acts.ResolveTargetSessionLlmIdentity, mock.Anything, mock.Anything).Return(
+				&activities.ResolveTargetSessionLlmIdentityResult{TargetIdentity: targetIdentity, TargetCapabilitySurface: machine.SessionLlmCapabilitySurface{ImageToolResults: true}}, nil)
+			env.OnActivity(acts.ApplySessionLlmIdentity, mock.Anything, mock.Anything).Return(nil)
+			for _, err := range c.visibilityErrs {
+				env.OnActivity(acts.ApplySessionToolVisibilityState, mock.Anything, mock.Anything).Return(err).Once()
+			}
+			env.OnActivity(acts.PersistLiveSession, mock.Anything, mock.Anything).Return(nil)
+			discarded := false
+			env.OnActivity(acts.DiscardLiveSession, mock.Anything, mock.Anything).Return(func(context.Context, activities.SessionInput) error {
+				discarded = true
+				return nil
+			})
+
+			var report machine.SessionLlmReconfigureReport
+			var opErr error
+			env.RegisterDelayedCallback(func() {
+				env.UpdateWorkflow("PrepareBindings", "attach", &testsuite.TestUpdateCallback{
+					OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(any, error) {},
+				}, rawJSON(`{"agent_runtime_id":"rt","fence_token":1,"generation":1,"session_id":"s1"}`))
+			}, time.Second)
+			env.RegisterDelayedCallback(func() {
+				env.UpdateWorkflow(workflows.OpReconfigureSessionLlmIdentity, "reconfigure", &testsuite.TestUpdateCallback{
+					OnAccept: func() {}, OnReject: func(err error) { t.Errorf("rejected: %v", err) },
+					OnComplete: func(v any, err error) {
+						opErr = err
+						if r, ok := v.(machine.SessionLlmReconfigureReport); ok {
+							report = r
+						}
+					},
+				}, rawJSON(`{"model":"gpt","provider":"OpenAI"}`))
+			}, 2*time.Second)
+			var llm workflows.LlmIdentity
+			env.RegisterDelayedCallback(func() {
+				llm = query[workflows.LlmIdentity](t, env, workflows.QueryLlmIdentity)
+				env.CancelWorkflow()
+			}, time.Minute)
+			env.ExecuteWorkflow(workflows.SessionWorkflowName, workflows.SessionParams{SessionID: testSession})
+
+			if c.wantKind == "" {
+				if opErr != nil || report.NewIdentity != targetIdentity || !report.CapabilityDelta.Changed {
+					t.Fatalf("report %+v, error %v", report, opErr)
+				}
+			} else {
+				var app *temporal.ApplicationError
+				if !errors.As(opErr, &app) || app.Type() != c.wantKind {
+					t.Fatalf("error %v, want kind %s", opErr, c.wantKind)
+				}
+			}
+			if llm.Identity != c.wantIdentity {
+				t.Errorf("identity after the operation = %v, want %v", llm.Identity, c.wantIdentity)
+			}
+			if discarded != c.wantDiscard {
+				t.Errorf("live session discarded = %v, want %v", discarded, c.wantDiscard)
+			}
+		})
+	}
+}
+
+// TestReconfigureLlmRefusedWithoutHistory: a malformed request is refused by the validator.
+func TestReconfigureLlmRefused(t *testing.T) {
+	cases := []struct{ name, payload, reason string }{
+		{"provider without model", `{"provider":"OpenAI"}`, "requires model"},
+		{"unknown field", `{"modle":"x"}`, "unknown field"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := newEnv(t)
+			var rejected error
+			env.RegisterDelayedCallback(func() {
+				env.UpdateWorkflow(workflows.OpReconfigureSessionLlmIdentity, "r", &testsuite.TestUpdateCallback{
+					OnAccept: func() { t.Error("accepted") }, OnReject: func(err error) { rejected = err }, OnComplete: func(any, error) {},
+				}, rawJSON(c.payload))
+			}, time.Second)
+			env.RegisterDelayedCallback(env.CancelWorkflow, time.Minute)
+			env.ExecuteWorkflow(workflows.SessionWorkflowName, workflows.SessionParams{SessionID: testSession})
+			e := workflows.ErrorFrom(rejected)
+			if e == nil || e.Kind != "ValidationFailed" || !strings.Contains(e.Reason, c.reason) {
+				t.Fatalf("rejection %v, want ValidationFailed mentioning %q", rejected, c.reason)
+			}
+		})
+	}
+}
