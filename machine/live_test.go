@@ -357,11 +357,11 @@ func TestIdentifiers(t *testing.T) {
 			t.Errorf("token %q: %v", bad, err)
 		}
 	}
-	if TokenDigestHex("x") == TokenDigestHex("y") || len(TokenDigestHex("x")) != 64 {
+	if TokenDigest("x") == TokenDigest("y") || len(TokenDigest("x")) != 64 {
 		t.Fatal("digest")
 	}
-	d := DigestToken("x")
-	var back TokenDigest
+	d := digestToken("x")
+	var back LiveTokenDigest
 	if b, _ := d.MarshalText(); back.UnmarshalText(b) != nil || !back.Equal(d) {
 		t.Fatal("digest text round trip")
 	}
