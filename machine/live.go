@@ -115,8 +115,8 @@ func (s *State) activeLiveChannel() (string, bool) {
 	return ch, ok
 }
 
-// checkLiveInvariants: the open-admission bindings are mutual, and a bound channel has
-// its identity.
+// checkLiveInvariants: the open-admission bindings are mutual, a channel has an identity
+// exactly while it is bound, and an issued token has a channel and an expiry.
 func (s *State) checkLiveInvariants() error {
 	for session, ch := range s.LiveActiveChannelBySession {
 		if owner, ok := s.LiveChannelSessionByChannel[ch]; !ok || owner != session {
@@ -133,6 +133,13 @@ func (s *State) checkLiveInvariants() error {
 	}
 	if len(s.LiveChannelIdentityByChannel) != len(s.LiveChannelSessionByChannel) {
 		return broken("only bound live channels have an identity")
+	}
+	for _, tokens := range []map[LiveTokenDigest]LiveToken{s.LiveWebrtcTokens, s.LiveWebsocketTokens} {
+		for _, tok := range tokens {
+			if tok.ChannelID == "" || tok.ExpiresAtMs == 0 {
+				return broken("an issued live token has a channel and an expiry")
+			}
+		}
 	}
 	return nil
 }
@@ -170,26 +177,30 @@ func openArm(name string, rejection LiveOpenAdmissionRejection, guards ...guard[
 			if rejection != 0 {
 				return
 			}
-			// Our joining rule: the machine's current identity wins over the caller's.
-			identity, ok := s.CurrentSessionLlmIdentity.Lookup()
-			if !ok {
-				identity = in.LlmIdentity
-			}
 			put(s, &s.LiveActiveChannelBySession, in.SessionID, in.ChannelID)
 			put(s, &s.LiveChannelSessionByChannel, in.ChannelID, in.SessionID)
-			put(s, &s.LiveChannelIdentityByChannel, in.ChannelID, identity)
+			put(s, &s.LiveChannelIdentityByChannel, in.ChannelID, s.identityToBind(in))
 		},
 		emit: func(s *State, in liveOpen) Effects {
 			out := LiveOpenAdmissionResolved{SessionID: in.SessionID, ChannelID: in.ChannelID, Sequence: s.LiveOpenAdmissionSequence}
 			if rejection == 0 {
 				out.Admitted = true
-				out.BoundLlmIdentity = Some(s.LiveChannelIdentityByChannel[in.ChannelID])
+				out.BoundLlmIdentity = Some(s.identityToBind(in)) // what the update bound, without a map lookup
 			} else {
 				out.Rejection = Some(rejection)
 			}
 			return Effects{out}
 		},
 	}
+}
+
+// identityToBind is our joining rule: the machine's current identity wins over the
+// caller's llm_identity, so channels opened after a topology reconfigure bind the new one.
+func (s *State) identityToBind(in liveOpen) SessionLlmIdentity {
+	if id, ok := s.CurrentSessionLlmIdentity.Lookup(); ok {
+		return id
+	}
+	return in.LlmIdentity
 }
 
 var (

@@ -159,6 +159,8 @@ func tokenIssueRules(name string) []rule[tokenIssue] {
 			idPresent("token", func(in tokenIssue) string { return in.Token }),
 			{"issued_at_ms > 0", func(_ *State, in tokenIssue) bool { return in.IssuedAtMs > 0 }},
 			{"ttl_ms > 0", func(_ *State, in tokenIssue) bool { return in.TTLMs > 0 }},
+			// Ours: the DSL's u64 sum would wrap to an expiry in the past.
+			{"issued_at_ms + ttl_ms fits in u64", func(_ *State, in tokenIssue) bool { return in.IssuedAtMs+in.TTLMs > in.IssuedAtMs }},
 			{"binding_matches: session and channel are bound to each other", func(s *State, in tokenIssue) bool { return s.bound(in.SessionID, in.ChannelID) }},
 			{"token_not_issued: the token was never issued in this family", func(s *State, in tokenIssue) bool {
 				_, seen := (*in.family.tokens(s))[in.digest]
