@@ -59,14 +59,26 @@ type liveState struct {
 	LiveWebsocketTokens map[LiveTokenDigest]LiveToken `json:"live_websocket_tokens"`
 }
 
-// LiveChannelEvidence is what the machine last recorded for one channel. It replaces the
-// DSL maps live_refresh_queue_acceptance_sequence_by_channel, live_refresh_status_by_channel,
-// live_close_observation_sequence_by_channel, live_close_status_by_channel (close
-// history), live_command_acceptance_sequence_by_channel, live_command_kind_by_channel,
-// live_command_rejection_{reason,public_error_class}_by_channel,
-// live_channel_request_rejection_{reason,public_error_class}_by_channel,
-// live_webrtc_answer_{observation_sequence,status}_by_channel and
-// live_channel_status_{observation_sequence,}_by_channel. Nothing is ever removed.
+// LiveChannelEvidence is what the machine last recorded for one channel (spec §3.5). Each
+// field replaces one DSL map keyed by channel, named in its JSON form:
+//
+//	refresh_queue_acceptance_sequence        live_refresh_queue_acceptance_sequence_by_channel
+//	refresh_status                           live_refresh_status_by_channel
+//	close_observation_sequence               live_close_observation_sequence_by_channel
+//	close_status                             live_close_status_by_channel (the close history)
+//	command_acceptance_sequence              live_command_acceptance_sequence_by_channel
+//	command_kind                             live_command_kind_by_channel
+//	command_rejection_reason                 live_command_rejection_reason_by_channel
+//	command_rejection_public_error_class     live_command_rejection_public_error_class_by_channel
+//	channel_request_rejection_reason         live_channel_request_rejection_reason_by_channel
+//	channel_request_rejection_public_error_class
+//	                                         live_channel_request_rejection_public_error_class_by_channel
+//	webrtc_answer_observation_sequence       live_webrtc_answer_observation_sequence_by_channel
+//	webrtc_answer_status                     live_webrtc_answer_status_by_channel
+//	status_observation_sequence              live_channel_status_observation_sequence_by_channel
+//	status                                   live_channel_status_by_channel
+//
+// An absent field is an absent map entry. Like the DSL maps, nothing is ever removed.
 type LiveChannelEvidence struct {
 	RefreshQueueAcceptanceSequence          Opt[uint64]                                      `json:"refresh_queue_acceptance_sequence,omitzero"`
 	RefreshStatus                           Opt[LiveRefreshPublicStatus]                     `json:"refresh_status,omitzero"`

@@ -79,9 +79,15 @@ func (d *LiveTokenDigest) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// LiveToken is an issued token: its channel, its expiry and whether it was used. It
-// replaces the DSL's live_*_token_channel_by_token, live_*_token_expires_at_ms_by_token
-// and live_*_consumed_tokens (a token is only ever consumed after being issued).
+// LiveToken is an issued token, keyed by its digest in LiveWebrtcTokens or
+// LiveWebsocketTokens (spec §3.5). Per family it replaces three DSL collections:
+//
+//	channel_id     live_{webrtc,websocket}_token_channel_by_token
+//	expires_at_ms  live_{webrtc,websocket}_token_expires_at_ms_by_token (issued_at_ms + ttl_ms)
+//	consumed       membership of live_{webrtc,websocket}_consumed_tokens
+//
+// One record is exact because the DSL only ever consumes a token it issued. Nothing is
+// ever removed.
 type LiveToken struct {
 	ChannelID   string `json:"channel_id"`
 	ExpiresAtMs uint64 `json:"expires_at_ms"`
