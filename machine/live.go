@@ -1,5 +1,7 @@
 package machine
 
+import "fmt"
+
 // This file holds the live channel authority of spec §8 (v0.7.1): open admission and its
 // abandonment, the Record* results of host-accepted work with their per-channel evidence
 // sequences, rejection classification with public error classes, and the O(1) routing
@@ -12,47 +14,71 @@ package machine
 // it as `sequence`; a guard rejection produces no outcome and increments nothing. Evidence
 // sequences minted by the host must be > 0 and strictly increase per channel.
 //
-// Joining rules with the live topology plane (our addition, see doc.go): while
-// live_topology_phase is not Idle, ResolveLiveOpenAdmission answers with the rejection
-// TopologyReconfiguring (an outcome with a sequence); and an admitted channel binds the
-// machine's current session LLM identity when it has one, so channels opened after
-// CompleteLiveTopology bind the new identity (the input's llm_identity is used only when
-// the machine has none).
+// Joining rules with the live topology plane (our addition, see doc.go; both planes live
+// in one machine here, although upstream never shipped them together):
 //
-// State layout: the three open-admission bindings keep their DSL maps. The per-channel
-// evidence of the DSL's many `live_*_by_channel` maps is one record per channel
-// (LiveChannelEvidence), so a Record* input costs one map lookup.
+//   - while live_topology_phase is not Idle, ResolveLiveOpenAdmission answers with the
+//     rejection TopologyReconfiguring: an outcome like AlreadyBound (admitted=false, no
+//     bound identity, the open-admission counter advances). This arm is checked first,
+//     before the admitted arm and before AlreadyBound;
+//   - an admitted channel binds the machine's current_session_llm_identity when present,
+//     and the input's llm_identity only when the machine has none. So a channel opened
+//     after a topology reconfigure binds the new identity, whatever the caller captured.
+//
+// Closing the active channel when the topology detaches is the topology plane's effect
+// (realtime.go), not this file's.
+//
+// State layout: the three open-admission bindings keep their DSL maps (other code reads
+// them). The DSL's many per-channel `live_*_by_channel` maps are one record per channel
+// (LiveChannelEvidence), and the DSL's three per-family token maps are one record per
+// token digest (LiveToken, live_tokens.go), so every input costs a single lookup per
+// channel or token. The counters keep their DSL names.
 
 // liveState holds the live channel authority (spec §3.5).
 type liveState struct {
-	LiveOpenAdmissionSequence           uint64                         `json:"live_open_admission_sequence"`
-	LiveActiveChannelBySession          map[string]string              `json:"live_active_channel_by_session"`
-	LiveChannelSessionByChannel         map[string]string              `json:"live_channel_session_by_channel"`
-	LiveChannelIdentityByChannel        map[string]SessionLlmIdentity  `json:"live_channel_identity_by_channel"`
-	LiveRefreshResultSequence           uint64                         `json:"live_refresh_result_sequence"`
-	LiveCloseResultSequence             uint64                         `json:"live_close_result_sequence"`
-	LiveCommandResultSequence           uint64                         `json:"live_command_result_sequence"`
-	LiveCommandRejectionSequence        uint64                         `json:"live_command_rejection_sequence"`
-	LiveChannelRequestRejectionSequence uint64                         `json:"live_channel_request_rejection_sequence"`
-	LiveWebrtcTokenIssueSequence        uint64                         `json:"live_webrtc_token_issue_sequence"`
-	LiveWebrtcAnswerAdmissionSequence   uint64                         `json:"live_webrtc_answer_admission_sequence"`
-	LiveWebrtcAnswerResultSequence      uint64                         `json:"live_webrtc_answer_result_sequence"`
-	LiveWebsocketTokenIssueSequence     uint64                         `json:"live_websocket_token_issue_sequence"`
-	LiveWebsocketTokenAdmissionSequence uint64                         `json:"live_websocket_token_admission_sequence"`
-	LiveChannelStatusResultSequence     uint64                         `json:"live_channel_status_result_sequence"`
-	LiveChannelEvidence                 map[string]LiveChannelEvidence `json:"live_channel_evidence"`
-	LiveWebrtcTokens                    map[TokenDigest]LiveToken      `json:"live_webrtc_tokens"`
-	LiveWebsocketTokens                 map[TokenDigest]LiveToken      `json:"live_websocket_tokens"`
+	LiveOpenAdmissionSequence           uint64                        `json:"live_open_admission_sequence"`
+	LiveActiveChannelBySession          map[string]string             `json:"live_active_channel_by_session"`
+	LiveChannelSessionByChannel         map[string]string             `json:"live_channel_session_by_channel"`
+	LiveChannelIdentityByChannel        map[string]SessionLlmIdentity `json:"live_channel_identity_by_channel"`
+	LiveRefreshResultSequence           uint64                        `json:"live_refresh_result_sequence"`
+	LiveCloseResultSequence             uint64                        `json:"live_close_result_sequence"`
+	LiveCommandResultSequence           uint64                        `json:"live_command_result_sequence"`
+	LiveCommandRejectionSequence        uint64                        `json:"live_command_rejection_sequence"`
+	LiveChannelRequestRejectionSequence uint64                        `json:"live_channel_request_rejection_sequence"`
+	LiveWebrtcTokenIssueSequence        uint64                        `json:"live_webrtc_token_issue_sequence"`
+	LiveWebrtcAnswerAdmissionSequence   uint64                        `json:"live_webrtc_answer_admission_sequence"`
+	LiveWebrtcAnswerResultSequence      uint64                        `json:"live_webrtc_answer_result_sequence"`
+	LiveWebsocketTokenIssueSequence     uint64                        `json:"live_websocket_token_issue_sequence"`
+	LiveWebsocketTokenAdmissionSequence uint64                        `json:"live_websocket_token_admission_sequence"`
+	LiveChannelStatusResultSequence     uint64                        `json:"live_channel_status_result_sequence"`
+	// LiveChannelEvidence: channel id → what was last recorded for it (never removed).
+	LiveChannelEvidence map[string]LiveChannelEvidence `json:"live_channel_evidence"`
+	// LiveWebrtcTokens: token digest → issued WebRTC answer token (never removed).
+	LiveWebrtcTokens map[LiveTokenDigest]LiveToken `json:"live_webrtc_tokens"`
+	// LiveWebsocketTokens: token digest → issued WebSocket token (never removed).
+	LiveWebsocketTokens map[LiveTokenDigest]LiveToken `json:"live_websocket_tokens"`
 }
 
-// LiveChannelEvidence is what the machine last recorded for one channel. It replaces the
-// DSL maps live_refresh_queue_acceptance_sequence_by_channel, live_refresh_status_by_channel,
-// live_close_observation_sequence_by_channel, live_close_status_by_channel (close
-// history), live_command_acceptance_sequence_by_channel, live_command_kind_by_channel,
-// live_command_rejection_{reason,public_error_class}_by_channel,
-// live_channel_request_rejection_{reason,public_error_class}_by_channel,
-// live_webrtc_answer_{observation_sequence,status}_by_channel and
-// live_channel_status_{observation_sequence,}_by_channel. Nothing is ever removed.
+// LiveChannelEvidence is what the machine last recorded for one channel (spec §3.5). Each
+// field replaces one DSL map keyed by channel, named in its JSON form:
+//
+//	refresh_queue_acceptance_sequence        live_refresh_queue_acceptance_sequence_by_channel
+//	refresh_status                           live_refresh_status_by_channel
+//	close_observation_sequence               live_close_observation_sequence_by_channel
+//	close_status                             live_close_status_by_channel (the close history)
+//	command_acceptance_sequence              live_command_acceptance_sequence_by_channel
+//	command_kind                             live_command_kind_by_channel
+//	command_rejection_reason                 live_command_rejection_reason_by_channel
+//	command_rejection_public_error_class     live_command_rejection_public_error_class_by_channel
+//	channel_request_rejection_reason         live_channel_request_rejection_reason_by_channel
+//	channel_request_rejection_public_error_class
+//	                                         live_channel_request_rejection_public_error_class_by_channel
+//	webrtc_answer_observation_sequence       live_webrtc_answer_observation_sequence_by_channel
+//	webrtc_answer_status                     live_webrtc_answer_status_by_channel
+//	status_observation_sequence              live_channel_status_observation_sequence_by_channel
+//	status                                   live_channel_status_by_channel
+//
+// An absent field is an absent map entry. Like the DSL maps, nothing is ever removed.
 type LiveChannelEvidence struct {
 	RefreshQueueAcceptanceSequence          Opt[uint64]                                      `json:"refresh_queue_acceptance_sequence,omitzero"`
 	RefreshStatus                           Opt[LiveRefreshPublicStatus]                     `json:"refresh_status,omitzero"`
@@ -101,8 +127,8 @@ func (s *State) activeLiveChannel() (string, bool) {
 	return ch, ok
 }
 
-// checkLiveInvariants: the open-admission bindings are mutual, and a bound channel has
-// its identity.
+// checkLiveInvariants: the open-admission bindings are mutual, a channel has an identity
+// exactly while it is bound, and an issued token has a channel and an expiry.
 func (s *State) checkLiveInvariants() error {
 	for session, ch := range s.LiveActiveChannelBySession {
 		if owner, ok := s.LiveChannelSessionByChannel[ch]; !ok || owner != session {
@@ -119,6 +145,13 @@ func (s *State) checkLiveInvariants() error {
 	}
 	if len(s.LiveChannelIdentityByChannel) != len(s.LiveChannelSessionByChannel) {
 		return broken("only bound live channels have an identity")
+	}
+	for _, tokens := range []map[LiveTokenDigest]LiveToken{s.LiveWebrtcTokens, s.LiveWebsocketTokens} {
+		for _, tok := range tokens {
+			if tok.ChannelID == "" || tok.ExpiresAtMs == 0 {
+				return broken("an issued live token has a channel and an expiry")
+			}
+		}
 	}
 	return nil
 }
@@ -142,25 +175,29 @@ func (in ResolveLiveOpenAdmission) step(s *State) (Effects, error) { return step
 
 type liveOpen = ResolveLiveOpenAdmission
 
-func openArm(name string, rejection LiveOpenAdmissionRejection, when guard[liveOpen], bind func(*State, liveOpen)) rule[liveOpen] {
+// openArm is one arm of ResolveLiveOpenAdmission: both ids present, then the arm's own
+// guards. Every arm advances live_open_admission_sequence; only the admitted arm binds.
+func openArm(name string, rejection LiveOpenAdmissionRejection, guards ...guard[liveOpen]) rule[liveOpen] {
 	return rule[liveOpen]{
 		name: name, from: livePhases,
-		guards: []guard[liveOpen]{
+		guards: append([]guard[liveOpen]{
 			idPresent("session_id", func(in liveOpen) string { return in.SessionID }),
 			idPresent("channel_id", func(in liveOpen) string { return in.ChannelID }),
-			when,
-		},
+		}, guards...),
 		update: func(s *State, in liveOpen) {
 			s.LiveOpenAdmissionSequence++
-			if bind != nil {
-				bind(s, in)
+			if rejection != 0 {
+				return
 			}
+			put(s, &s.LiveActiveChannelBySession, in.SessionID, in.ChannelID)
+			put(s, &s.LiveChannelSessionByChannel, in.ChannelID, in.SessionID)
+			put(s, &s.LiveChannelIdentityByChannel, in.ChannelID, s.identityToBind(in))
 		},
 		emit: func(s *State, in liveOpen) Effects {
 			out := LiveOpenAdmissionResolved{SessionID: in.SessionID, ChannelID: in.ChannelID, Sequence: s.LiveOpenAdmissionSequence}
 			if rejection == 0 {
 				out.Admitted = true
-				out.BoundLlmIdentity = Some(s.LiveChannelIdentityByChannel[in.ChannelID])
+				out.BoundLlmIdentity = Some(s.identityToBind(in)) // what the update bound, without a map lookup
 			} else {
 				out.Rejection = Some(rejection)
 			}
@@ -169,34 +206,43 @@ func openArm(name string, rejection LiveOpenAdmissionRejection, when guard[liveO
 	}
 }
 
+// identityToBind is our joining rule: the machine's current identity wins over the
+// caller's llm_identity, so channels opened after a topology reconfigure bind the new one.
+func (s *State) identityToBind(in liveOpen) SessionLlmIdentity {
+	if id, ok := s.CurrentSessionLlmIdentity.Lookup(); ok {
+		return id
+	}
+	return in.LlmIdentity
+}
+
+var (
+	openTopologyBusy = guard[liveOpen]{"live_topology_phase != Idle: a live topology reconfigure is in progress", func(s *State, _ liveOpen) bool {
+		return s.LiveTopologyPhase != TopologyIdle
+	}}
+	openSessionActive = guard[liveOpen]{"session_active: the session already has an active channel", func(s *State, in liveOpen) bool {
+		_, active := s.LiveActiveChannelBySession[in.SessionID]
+		return active
+	}}
+	openSessionFree = guard[liveOpen]{"session_not_active: the session has no active channel", func(s *State, in liveOpen) bool {
+		_, active := s.LiveActiveChannelBySession[in.SessionID]
+		return !active
+	}}
+	openChannelBound = guard[liveOpen]{"channel_bound: the channel is bound to a session", func(s *State, in liveOpen) bool {
+		_, bound := s.LiveChannelSessionByChannel[in.ChannelID]
+		return bound
+	}}
+	openChannelFree = guard[liveOpen]{"channel_not_bound: the channel is not bound to any session", func(s *State, in liveOpen) bool {
+		_, bound := s.LiveChannelSessionByChannel[in.ChannelID]
+		return !bound
+	}}
+)
+
+// liveOpenRules are the arms of spec §8.1 in DSL order, preceded by our topology arm.
 var liveOpenRules = []rule[liveOpen]{
-	openArm("ResolveLiveOpenAdmissionTopologyReconfiguring", OpenTopologyReconfiguring,
-		guard[liveOpen]{"topology_reconfiguring: live_topology_phase is not Idle", func(s *State, _ liveOpen) bool { return s.LiveTopologyPhase != TopologyIdle }}, nil),
-	openArm("ResolveLiveOpenAdmissionAccepted", 0,
-		guard[liveOpen]{"session_not_active and channel_not_bound", func(s *State, in liveOpen) bool {
-			_, active := s.LiveActiveChannelBySession[in.SessionID]
-			_, bound := s.LiveChannelSessionByChannel[in.ChannelID]
-			return !active && !bound
-		}},
-		func(s *State, in liveOpen) {
-			identity := in.LlmIdentity
-			if current, ok := s.CurrentSessionLlmIdentity.Lookup(); ok {
-				identity = current
-			}
-			put(s, &s.LiveActiveChannelBySession, in.SessionID, in.ChannelID)
-			put(s, &s.LiveChannelSessionByChannel, in.ChannelID, in.SessionID)
-			put(s, &s.LiveChannelIdentityByChannel, in.ChannelID, identity)
-		}),
-	openArm("ResolveLiveOpenAdmissionSessionAlreadyBound", OpenAlreadyBound,
-		guard[liveOpen]{"session_active: the session already has an active channel", func(s *State, in liveOpen) bool {
-			_, active := s.LiveActiveChannelBySession[in.SessionID]
-			return active
-		}}, nil),
-	openArm("ResolveLiveOpenAdmissionChannelAlreadyBound", OpenChannelAlreadyBound,
-		guard[liveOpen]{"channel_bound: the channel is bound to a session", func(s *State, in liveOpen) bool {
-			_, bound := s.LiveChannelSessionByChannel[in.ChannelID]
-			return bound
-		}}, nil),
+	openArm("ResolveLiveOpenAdmissionTopologyReconfiguring", OpenTopologyReconfiguring, openTopologyBusy),
+	openArm("ResolveLiveOpenAdmissionAccepted", 0, openSessionFree, openChannelFree),
+	openArm("ResolveLiveOpenAdmissionSessionAlreadyBound", OpenAlreadyBound, openSessionActive),
+	openArm("ResolveLiveOpenAdmissionChannelAlreadyBound", OpenChannelAlreadyBound, openSessionFree, openChannelBound),
 }
 
 // LiveOpenAdmissionResolved is the open decision; when admitted it is the one-shot
@@ -384,6 +430,7 @@ var commandAcceptedRules = []rule[RecordLiveCommandAccepted]{
 		name: "RecordLiveCommandAccepted", from: livePhases,
 		guards: []guard[RecordLiveCommandAccepted]{
 			idPresent("channel_id", func(in RecordLiveCommandAccepted) string { return in.ChannelID }),
+			{"command is a LiveCommandPublicKind variant", func(_ *State, in RecordLiveCommandAccepted) bool { return in.Command.Valid() }},
 			{"command_acceptance_sequence > 0 and above the last one for the channel", func(s *State, in RecordLiveCommandAccepted) bool {
 				return advances(s.evidence(in.ChannelID).CommandAcceptanceSequence, in.CommandAcceptanceSequence)
 			}},
@@ -448,7 +495,11 @@ func (in RecordLiveCommandRejected) step(s *State) (Effects, error) {
 var commandRejectedRules = []rule[RecordLiveCommandRejected]{
 	{
 		name: "RecordLiveCommandRejected", from: livePhases,
-		guards: []guard[RecordLiveCommandRejected]{idPresent("channel_id", func(in RecordLiveCommandRejected) string { return in.ChannelID })},
+		guards: []guard[RecordLiveCommandRejected]{
+			idPresent("channel_id", func(in RecordLiveCommandRejected) string { return in.ChannelID }),
+			{"command is a LiveCommandPublicKind variant", func(_ *State, in RecordLiveCommandRejected) bool { return in.Command.Valid() }},
+			{"rejection is a LiveCommandRejectionReason variant", func(_ *State, in RecordLiveCommandRejected) bool { return in.Rejection.Valid() }},
+		},
 		update: func(s *State, in RecordLiveCommandRejected) {
 			s.LiveCommandRejectionSequence++
 			e := s.evidence(in.ChannelID)
@@ -492,7 +543,11 @@ func (in RecordLiveChannelRequestRejected) step(s *State) (Effects, error) {
 var requestRejectedRules = []rule[RecordLiveChannelRequestRejected]{
 	{
 		name: "RecordLiveChannelRequestRejected", from: livePhases,
-		guards: []guard[RecordLiveChannelRequestRejected]{idPresent("channel_id", func(in RecordLiveChannelRequestRejected) string { return in.ChannelID })},
+		guards: []guard[RecordLiveChannelRequestRejected]{
+			idPresent("channel_id", func(in RecordLiveChannelRequestRejected) string { return in.ChannelID }),
+			{"request is a LiveChannelRequestPublicKind variant", func(_ *State, in RecordLiveChannelRequestRejected) bool { return in.Request.Valid() }},
+			{"rejection is a LiveChannelRequestRejectionReason variant", func(_ *State, in RecordLiveChannelRequestRejected) bool { return in.Rejection.Valid() }},
+		},
 		update: func(s *State, in RecordLiveChannelRequestRejected) {
 			s.LiveChannelRequestRejectionSequence++
 			e := s.evidence(in.ChannelID)
@@ -591,6 +646,10 @@ var statusRules = []rule[RecordLiveChannelStatus]{
 		name: "RecordLiveChannelStatus", from: livePhases,
 		guards: []guard[RecordLiveChannelStatus]{
 			idPresent("channel_id", func(in RecordLiveChannelStatus) string { return in.ChannelID }),
+			{"status is a LiveChannelPublicStatus variant, degradation_reason (if any) a LiveChannelDegradationReason variant", func(_ *State, in RecordLiveChannelStatus) bool {
+				r, ok := in.DegradationReason.Lookup()
+				return in.Status.Valid() && (!ok || r.Valid())
+			}},
 			{"status_observation_sequence > 0 and above the last one for the channel", func(s *State, in RecordLiveChannelStatus) bool {
 				return advances(s.evidence(in.ChannelID).StatusObservationSequence, in.StatusObservationSequence)
 			}},
@@ -630,19 +689,39 @@ type LiveChannelStatusResolved struct {
 // Name returns "LiveChannelStatusResolved".
 func (LiveChannelStatusResolved) Name() string { return "LiveChannelStatusResolved" }
 
-// LiveActiveChannel returns the channel bound to the machine's own session (spec §8.7
-// live_active_channel_for_session).
+// Routing projections (spec §8.7). Each is read-only and O(1). Upstream asks every
+// session's machine; here the identifiers carry their session (ids.go), so the shell asks
+// one machine and these answer for it.
+
+// LiveActiveChannel returns the channel bound to the machine's own session.
 func (s *State) LiveActiveChannel() (string, bool) { return s.activeLiveChannel() }
 
-// OwnsLiveChannel reports whether this machine's session owns the active channel
-// (live_session_for_active_channel).
+// LiveActiveChannelForSession returns the session's active channel
+// (live_active_channel_for_session: live_active_channel_by_session[session]).
+func (s *State) LiveActiveChannelForSession(sessionID string) (string, bool) {
+	ch, ok := s.LiveActiveChannelBySession[sessionID]
+	return ch, ok
+}
+
+// LiveChannelIsActiveForSession reports whether channelID is the session's active channel
+// (live_channel_is_active_for_session).
+func (s *State) LiveChannelIsActiveForSession(sessionID, channelID string) bool {
+	ch, ok := s.LiveActiveChannelBySession[sessionID]
+	return ok && ch == channelID
+}
+
+// OwnsLiveChannel reports whether this machine's own session owns the channel as its
+// active channel (live_session_for_active_channel: the channel's session is the machine's
+// session).
 func (s *State) OwnsLiveChannel(channelID string) bool {
 	owner, ok := s.LiveChannelSessionByChannel[channelID]
 	return ok && s.isSession(owner)
 }
 
 // OwnsLiveStatusChannel reports whether this machine answers status requests for the
-// channel: it owns it, or closed it (live_session_for_status_channel).
+// channel: it owns it, or its close history holds it (live_session_for_status_channel).
+// The close history only counts on a machine bound to a session, so the unbound authority
+// never claims a channel.
 func (s *State) OwnsLiveStatusChannel(channelID string) bool {
 	return s.OwnsLiveChannel(channelID) || (s.registered() && s.LiveChannelEvidence[channelID].CloseStatus.Present())
 }
@@ -678,6 +757,158 @@ func (s *State) LiveChannel(channelID string) (LiveChannelView, bool) {
 		v.SessionID = Some(owner)
 	}
 	return v, true
+}
+
+// Pure mappings for the shell (spec §8.3, §8.4, §11.2).
+
+// Host error reason codes of LiveAdapterHostError (spec §11.2), as the host spells them.
+const (
+	HostErrorChannelNotFound                = "channel_not_found"
+	HostErrorSessionNotFound                = "session_not_found"
+	HostErrorChannelNotReady                = "channel_not_ready"
+	HostErrorSessionAlreadyBound            = "session_already_bound"
+	HostErrorOpenNotAuthorized              = "open_not_authorized"
+	HostErrorOpenAuthorityAlreadyConsumed   = "open_authority_already_consumed"
+	HostErrorCloseNotAuthorized             = "close_not_authorized"
+	HostErrorCloseAuthorityAlreadyConsumed  = "close_authority_already_consumed"
+	HostErrorStatusNotAuthorized            = "status_not_authorized"
+	HostErrorStatusAuthorityAlreadyConsumed = "status_authority_already_consumed"
+	HostErrorNoAdapter                      = "no_adapter"
+	HostErrorUnsupportedCommand             = "unsupported_command"
+	HostErrorAdapterError                   = "adapter_error"
+	HostErrorProjectionError                = "projection_error"
+)
+
+// CommandRejectionForHostError maps a host error reason code to the reason a rejected
+// live command records (spec §8.4): channel_not_found, no_adapter, channel_not_ready,
+// unsupported_command and adapter_error map to the variant of the same name; every other
+// code (the session, authority and projection errors, unknown or empty codes) is
+// InternalHostError.
+func CommandRejectionForHostError(code string) LiveCommandRejectionReason {
+	switch code {
+	case HostErrorChannelNotFound:
+		return CommandRejectionChannelNotFound
+	case HostErrorNoAdapter:
+		return CommandRejectionNoAdapter
+	case HostErrorChannelNotReady:
+		return CommandRejectionChannelNotReady
+	case HostErrorUnsupportedCommand:
+		return CommandRejectionUnsupportedCommand
+	case HostErrorAdapterError:
+		return CommandRejectionAdapterError
+	}
+	return CommandRejectionInternalHostError
+}
+
+// ChannelRequestRejectionForHostError maps a host error reason code to the reason a
+// rejected status, close, refresh or WebRTC answer request records (spec §8.4):
+// channel_not_found and no_adapter map to the variant of the same name, every other code
+// is InternalHostError. InvalidToken, InvalidPayload and WebrtcAnswerError are never
+// host errors: the surfaces choose them explicitly.
+func ChannelRequestRejectionForHostError(code string) LiveChannelRequestRejectionReason {
+	switch code {
+	case HostErrorChannelNotFound:
+		return RequestRejectionChannelNotFound
+	case HostErrorNoAdapter:
+		return RequestRejectionNoAdapter
+	}
+	return RequestRejectionInternalHostError
+}
+
+// HostLiveStatus is a live adapter status as the host reports it (spec §11.1
+// LiveAdapterStatus): Status is the variant (Idle, Opening, Ready, Degraded, Closing,
+// Closed); for Degraded, Reason is the LiveDegradationReason kind (RateLimited,
+// ProviderThrottled, NetworkUnstable, Other) and Detail the Other variant's detail.
+// Spellings are matched ignoring case and underscores, so "rate_limited" and
+// "RateLimited" are the same kind.
+type HostLiveStatus struct {
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// PublicLiveStatus is a host status in the machine's vocabulary: the public status and,
+// for Degraded only, a reason and an optional detail. It always satisfies the
+// degradation consistency guard of RecordLiveChannelStatus.
+type PublicLiveStatus struct {
+	Status            LiveChannelPublicStatus           `json:"status"`
+	DegradationReason Opt[LiveChannelDegradationReason] `json:"degradation_reason,omitzero"`
+	DegradationDetail Opt[string]                       `json:"degradation_detail,omitzero"`
+}
+
+// Record builds the RecordLiveChannelStatus input for this status.
+func (p PublicLiveStatus) Record(channelID string, statusObservationSequence uint64) RecordLiveChannelStatus {
+	return RecordLiveChannelStatus{
+		ChannelID: channelID, Status: p.Status, StatusObservationSequence: statusObservationSequence,
+		DegradationReason: p.DegradationReason, DegradationDetail: p.DegradationDetail,
+	}
+}
+
+// MapHostLiveStatus is the shell's status mapping of spec §8.3: Idle, Opening, Ready,
+// Closing and Closed map to the same public status with no reason; Degraded maps to
+// Degraded with reason RateLimited, ProviderThrottled or NetworkUnstable (no detail),
+// Other (with the host's detail), or Unknown (with a debug text naming the kind) for a
+// kind this port does not know; an unknown status maps to Degraded, Unknown, with a debug
+// text naming the status.
+func MapHostLiveStatus(h HostLiveStatus) PublicLiveStatus {
+	switch foldName(h.Status) {
+	case "idle":
+		return PublicLiveStatus{Status: LiveStatusIdle}
+	case "opening":
+		return PublicLiveStatus{Status: LiveStatusOpening}
+	case "ready":
+		return PublicLiveStatus{Status: LiveStatusReady}
+	case "closing":
+		return PublicLiveStatus{Status: LiveStatusClosing}
+	case "closed":
+		return PublicLiveStatus{Status: LiveStatusClosed}
+	case "degraded":
+		out := PublicLiveStatus{Status: LiveStatusDegraded}
+		switch foldName(h.Reason) {
+		case "ratelimited":
+			out.DegradationReason = Some(DegradationRateLimited)
+		case "providerthrottled":
+			out.DegradationReason = Some(DegradationProviderThrottled)
+		case "networkunstable":
+			out.DegradationReason = Some(DegradationNetworkUnstable)
+		case "other":
+			out.DegradationReason, out.DegradationDetail = Some(DegradationOther), Some(h.Detail)
+		default:
+			out.DegradationReason, out.DegradationDetail = Some(DegradationUnknown), Some("unknown degradation reason "+quoteDebug(h.Reason))
+		}
+		return out
+	}
+	return PublicLiveStatus{
+		Status: LiveStatusDegraded, DegradationReason: Some(DegradationUnknown),
+		DegradationDetail: Some("unknown adapter status " + quoteDebug(h.Status)),
+	}
+}
+
+// foldName lowercases ASCII and drops '_' and '-', so the host's snake_case and the DSL's
+// CamelCase spellings compare equal.
+func foldName(s string) string {
+	if len(s) > 32 {
+		return "" // longer than any known name
+	}
+	var buf [32]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || c == '-':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return string(buf[:n])
+}
+
+// quoteDebug quotes a host-supplied name for a debug text, clipped to a sane length.
+func quoteDebug(s string) string {
+	return fmt.Sprintf("%q", clip(s))
 }
 
 var liveCatalogue = []InputSpec{

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
-	"unsafe"
 )
 
 // This file holds live token issuance and single-use admission (spec §8.5, §8.6). The
@@ -13,44 +12,82 @@ import (
 // counters, in their effects, in their public error class, and in that the WebRTC
 // ChannelNotBound arm also needs a session id.
 //
-// The machine never stores or looks up a raw token. Each token input is hashed once
-// (SHA-256) when it is evaluated and every map is keyed by that digest, so no comparison
-// ever runs over secret material; where a digest is compared to a stored one the
-// comparison is constant-time. A shell that must keep secrets out of its own records (the
-// Temporal workflow keeps them out of history) passes TokenDigest(token) as the token.
+// Token material never keys anything. Each token input is hashed once (SHA-256) in its
+// step, before any rule runs, and the token maps are keyed by that digest (lowercase hex
+// in JSON). The raw token therefore never reaches the state or its snapshots; only the
+// effects echo the token field of the input, as the spec's effects do. The one place a
+// token is compared with stored material is the map lookup by digest: a lookup's timing
+// can only tell something about a digest, and a digest gives nothing usable about the
+// token (preimage resistance). Callers that compare digests themselves use
+// LiveTokenDigest.Equal, which is constant-time (crypto/subtle). A shell that must keep
+// secrets out of its own records (a Temporal workflow keeps them out of its history)
+// passes TokenDigest(token) as the token: the machine then keys by the digest of that
+// digest, which is just as unique.
 
-// TokenDigest is the SHA-256 of a token. It is written to JSON as lowercase hex.
-type TokenDigest [sha256.Size]byte
+// LiveTokenDigest is the SHA-256 of a token, the key of the token maps. It is written to
+// JSON as lowercase hex.
+type LiveTokenDigest [sha256.Size]byte
 
-// DigestToken hashes a token for the machine's maps.
-func DigestToken(token string) TokenDigest {
-	// The token bytes are only read; viewing the string without copying keeps token
-	// inputs allocation-free.
-	return sha256.Sum256(unsafe.Slice(unsafe.StringData(token), len(token)))
+// maxStackToken is the longest token hashed without a heap copy (the identifiers of
+// ids.go are far shorter).
+const maxStackToken = 512
+
+// digestToken hashes a token for the token maps. Tokens up to maxStackToken bytes are
+// copied into a stack buffer first, so token inputs do not allocate.
+func digestToken(token string) LiveTokenDigest {
+	if len(token) <= maxStackToken {
+		var buf [maxStackToken]byte
+		n := copy(buf[:], token)
+		return sha256.Sum256(buf[:n])
+	}
+	return sha256.Sum256([]byte(token))
 }
 
+// TokenDigest is the SHA-256 of a token in lowercase hex (64 digits): the form a shell
+// keeps, logs and passes to a workflow instead of the token itself (spec §8.5, our rule
+// that nothing is keyed by a raw token).
+func TokenDigest(token string) string {
+	d := digestToken(token)
+	return hex.EncodeToString(d[:])
+}
+
+// TokenDigestHex is TokenDigest under its earlier name.
+//
+// Deprecated: use TokenDigest.
+func TokenDigestHex(token string) string { return TokenDigest(token) }
+
 // Equal compares two digests in constant time.
-func (d TokenDigest) Equal(o TokenDigest) bool { return subtle.ConstantTimeCompare(d[:], o[:]) == 1 }
+func (d LiveTokenDigest) Equal(o LiveTokenDigest) bool {
+	return subtle.ConstantTimeCompare(d[:], o[:]) == 1
+}
 
 // MarshalText writes lowercase hex.
-func (d TokenDigest) MarshalText() ([]byte, error) {
+func (d LiveTokenDigest) MarshalText() ([]byte, error) {
 	out := make([]byte, hex.EncodedLen(len(d)))
 	hex.Encode(out, d[:])
 	return out, nil
 }
 
-// UnmarshalText reads lowercase or uppercase hex of exactly 32 bytes.
-func (d *TokenDigest) UnmarshalText(b []byte) error {
-	if hex.DecodedLen(len(b)) != len(d) {
-		return fmt.Errorf("token digest: want %d hex digits, got %d", 2*len(d), len(b))
+// UnmarshalText reads hex (either case) of exactly 32 bytes.
+func (d *LiveTokenDigest) UnmarshalText(b []byte) error {
+	if len(b) != hex.EncodedLen(len(d)) {
+		return fmt.Errorf("token digest: want %d hex digits, got %d", hex.EncodedLen(len(d)), len(b))
 	}
-	_, err := hex.Decode(d[:], b)
-	return err
+	if _, err := hex.Decode(d[:], b); err != nil {
+		return fmt.Errorf("token digest: %v", err)
+	}
+	return nil
 }
 
-// LiveToken is an issued token: its channel, its expiry and whether it was used. It
-// replaces the DSL's live_*_token_channel_by_token, live_*_token_expires_at_ms_by_token
-// and live_*_consumed_tokens (a token is only ever consumed after being issued).
+// LiveToken is an issued token, keyed by its digest in LiveWebrtcTokens or
+// LiveWebsocketTokens (spec §3.5). Per family it replaces three DSL collections:
+//
+//	channel_id     live_{webrtc,websocket}_token_channel_by_token
+//	expires_at_ms  live_{webrtc,websocket}_token_expires_at_ms_by_token (issued_at_ms + ttl_ms)
+//	consumed       membership of live_{webrtc,websocket}_consumed_tokens
+//
+// One record is exact because the DSL only ever consumes a token it issued. Nothing is
+// ever removed.
 type LiveToken struct {
 	ChannelID   string `json:"channel_id"`
 	ExpiresAtMs uint64 `json:"expires_at_ms"`
@@ -65,7 +102,7 @@ const (
 	familyWebsocket
 )
 
-func (f tokenFamily) tokens(s *State) *map[TokenDigest]LiveToken {
+func (f tokenFamily) tokens(s *State) *map[LiveTokenDigest]LiveToken {
 	if f == familyWebrtc {
 		return &s.LiveWebrtcTokens
 	}
@@ -87,22 +124,31 @@ func (f tokenFamily) admissionSequence(s *State) *uint64 {
 }
 
 // IssuedLiveToken reports whether this machine issued the token in the given family
-// (webrtc: true for WebRTC answer tokens, false for WebSocket tokens).
+// (webrtc: true for WebRTC answer tokens, false for WebSocket tokens): the per-session
+// side of spec §8.7 live_session_for_{webrtc,websocket}_token. O(1).
 func (s *State) IssuedLiveToken(token string, webrtc bool) bool {
 	f := familyWebsocket
 	if webrtc {
 		f = familyWebrtc
 	}
-	_, ok := (*f.tokens(s))[DigestToken(token)]
+	_, ok := (*f.tokens(s))[digestToken(token)]
 	return ok
 }
+
+// IssuedWebrtcToken reports whether this machine issued the WebRTC answer token (spec
+// §8.7 live_session_for_webrtc_token).
+func (s *State) IssuedWebrtcToken(token string) bool { return s.IssuedLiveToken(token, true) }
+
+// IssuedWebsocketToken reports whether this machine issued the WebSocket token (spec §8.7
+// live_session_for_websocket_token).
+func (s *State) IssuedWebsocketToken(token string) bool { return s.IssuedLiveToken(token, false) }
 
 // tokenIssue is the common form of the two token-issue inputs, with the digest computed
 // once.
 type tokenIssue struct {
 	SessionID, ChannelID, Token string
 	IssuedAtMs, TTLMs           uint64
-	digest                      TokenDigest
+	digest                      LiveTokenDigest
 	family                      tokenFamily
 	name                        string
 }
@@ -119,6 +165,8 @@ func tokenIssueRules(name string) []rule[tokenIssue] {
 			idPresent("token", func(in tokenIssue) string { return in.Token }),
 			{"issued_at_ms > 0", func(_ *State, in tokenIssue) bool { return in.IssuedAtMs > 0 }},
 			{"ttl_ms > 0", func(_ *State, in tokenIssue) bool { return in.TTLMs > 0 }},
+			// Ours: the DSL's u64 sum would wrap to an expiry in the past.
+			{"issued_at_ms + ttl_ms fits in u64", func(_ *State, in tokenIssue) bool { return in.IssuedAtMs+in.TTLMs > in.IssuedAtMs }},
 			{"binding_matches: session and channel are bound to each other", func(s *State, in tokenIssue) bool { return s.bound(in.SessionID, in.ChannelID) }},
 			{"token_not_issued: the token was never issued in this family", func(s *State, in tokenIssue) bool {
 				_, seen := (*in.family.tokens(s))[in.digest]
@@ -157,7 +205,7 @@ type RecordLiveWebrtcTokenIssued struct {
 func (RecordLiveWebrtcTokenIssued) Name() string { return "RecordLiveWebrtcTokenIssued" }
 
 func (in RecordLiveWebrtcTokenIssued) step(s *State) (Effects, error) {
-	return step(s, tokenIssue{in.SessionID, in.ChannelID, in.Token, in.IssuedAtMs, in.TTLMs, DigestToken(in.Token), familyWebrtc, in.Name()}, webrtcTokenIssuedRules)
+	return step(s, tokenIssue{in.SessionID, in.ChannelID, in.Token, in.IssuedAtMs, in.TTLMs, digestToken(in.Token), familyWebrtc, in.Name()}, webrtcTokenIssuedRules)
 }
 
 // RecordLiveWebsocketTokenIssued records a minted WebSocket token (spec §8.5).
@@ -173,7 +221,7 @@ type RecordLiveWebsocketTokenIssued struct {
 func (RecordLiveWebsocketTokenIssued) Name() string { return "RecordLiveWebsocketTokenIssued" }
 
 func (in RecordLiveWebsocketTokenIssued) step(s *State) (Effects, error) {
-	return step(s, tokenIssue{in.SessionID, in.ChannelID, in.Token, in.IssuedAtMs, in.TTLMs, DigestToken(in.Token), familyWebsocket, in.Name()}, websocketTokenIssuedRules)
+	return step(s, tokenIssue{in.SessionID, in.ChannelID, in.Token, in.IssuedAtMs, in.TTLMs, digestToken(in.Token), familyWebsocket, in.Name()}, websocketTokenIssuedRules)
 }
 
 // LiveWebrtcTokenIssued reports a recorded WebRTC token (local).
@@ -207,7 +255,7 @@ func (LiveWebsocketTokenIssued) Name() string { return "LiveWebsocketTokenIssued
 type tokenAdmission struct {
 	SessionID, ChannelID, Token string
 	ObservedAtMs                uint64
-	digest                      TokenDigest
+	digest                      LiveTokenDigest
 	family                      tokenFamily
 	name                        string
 	record                      LiveToken
@@ -308,7 +356,7 @@ func (f tokenFamily) admissionEffect(s *State, in tokenAdmission, outcome tokenR
 }
 
 func (s *State) admissionInput(sessionID, channelID, token string, observed uint64, f tokenFamily, name string) tokenAdmission {
-	d := DigestToken(token)
+	d := digestToken(token)
 	rec, known := (*f.tokens(s))[d]
 	return tokenAdmission{sessionID, channelID, token, observed, d, f, name, rec, known}
 }

@@ -820,8 +820,9 @@ func BenchmarkRealtimePublishSignal(b *testing.B) {
 	for name, s := range rtBenchStates(b) {
 		b.Run(name, func(b *testing.B) {
 			mustApply(b, &s, BeginRealtimeBinding{})
-			var ready, notReady Input = PublishRealtimeSignal{AuthorityEpoch: 1, NextBindingState: BindingBindingReady},
-				PublishRealtimeSignal{AuthorityEpoch: 1, NextBindingState: BindingBindingNotReady}
+			epoch := s.RealtimeBindingAuthorityEpoch.Get()
+			var ready, notReady Input = PublishRealtimeSignal{AuthorityEpoch: epoch, NextBindingState: BindingBindingReady},
+				PublishRealtimeSignal{AuthorityEpoch: epoch, NextBindingState: BindingBindingNotReady}
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				in := ready
