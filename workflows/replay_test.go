@@ -18,7 +18,6 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/meerkat-temporal/meerkat/machine"
 	"github.com/meerkat-temporal/meerkat/workflows"
@@ -39,8 +38,7 @@ func TestReplayHistories(t *testing.T) {
 		t.Fatalf("no histories under %s; record them with MEERKAT_RECORD_HISTORIES=<label> go test -run TestRecordHistories", historiesDir)
 	}
 	replayer := worker.NewWorkflowReplayer()
-	replayer.RegisterWorkflowWithOptions(workflows.SessionWorkflow, workflow.RegisterOptions{Name: workflows.SessionWorkflowName})
-	replayer.RegisterWorkflowWithOptions(workflows.UnboundAuthorityWorkflow, workflow.RegisterOptions{Name: workflows.UnboundWorkflowName})
+	workflows.RegisterWorkflows(replayer)
 	logger := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 	"go.temporal.io/server/temporaltest"
 
 	"github.com/meerkat-temporal/meerkat/workflows"
@@ -50,17 +49,12 @@ func realServer(t testing.TB) *temporaltest.TestServer {
 		if serverErr != nil {
 			return
 		}
-		server.NewWorkerWithOptions(workflows.TaskQueue, registerWorkflows, worker.Options{})
+		server.NewWorkerWithOptions(workflows.TaskQueue, func(r worker.Registry) { workflows.RegisterWorkflows(r) }, worker.Options{})
 	})
 	if serverErr != nil {
 		t.Fatalf("test server: %v", serverErr)
 	}
 	return server
-}
-
-func registerWorkflows(r worker.Registry) {
-	r.RegisterWorkflowWithOptions(workflows.SessionWorkflow, workflow.RegisterOptions{Name: workflows.SessionWorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.UnboundAuthorityWorkflow, workflow.RegisterOptions{Name: workflows.UnboundWorkflowName})
 }
 
 // realClient returns the Temporal client and a session client over the shared server.
