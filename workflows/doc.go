@@ -38,10 +38,13 @@
 // # Shell operations
 //
 // Multi-step operations are updates named as the spec names them (snake_case):
-// accept_input_with_completion (the §7.1 pipeline, machine.State.Accept) and
+// accept_input_with_completion (the §7.1 pipeline, machine.State.Accept),
 // reconfigure_session_llm_identity (the §10.5 saga: host calls are activities of the
 // activities package, which the worker registers; staged inputs are restored in reverse
-// order on failure and host changes compensated on a disconnected context). An operation
+// order on failure and host changes compensated on a disconnected context) and
+// reconfigure_live_topology (§9.4: the detach waits, for at most DetachWindow, until the
+// machine accepts MarkLiveTopologyDetached, re-checked on every state change instead of
+// polling with timers; channels the detach asks to close are closed and recorded). An operation
 // holds the session's gate while it runs: other operations and input updates wait, and
 // signals stay buffered, so nothing interleaves with its staged inputs.
 //

@@ -38,6 +38,7 @@ func MessageTable() string {
 	b.WriteString("\n## Shell operations (updates)\n\n| Name | Request | Result |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| `%s` | `machine.AcceptRequest` | `machine.AcceptResult` |\n", OpAcceptInputWithCompletion)
 	fmt.Fprintf(&b, "| `%s` | `machine.SessionLlmReconfigureRequest` | `machine.SessionLlmReconfigureReport` |\n", OpReconfigureSessionLlmIdentity)
+	fmt.Fprintf(&b, "| `%s` | `workflows.LiveTopologyRequest` | `workflows.LiveTopologyResult` |\n", OpReconfigureLiveTopology)
 
 	b.WriteString("\n## Queries\n\n| Name | Description |\n|---|---|\n")
 	for _, q := range sessionQueryDocs {

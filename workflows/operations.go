@@ -25,6 +25,9 @@ const (
 	// machine.SessionLlmReconfigureRequest and returns the
 	// machine.SessionLlmReconfigureReport.
 	OpReconfigureSessionLlmIdentity = machine.OpReconfigureSessionLlmIdentity
+	// OpReconfigureLiveTopology runs the live topology reconfigure of spec §9.4 on a
+	// LiveTopologyRequest and returns a LiveTopologyResult (the new realtime authority).
+	OpReconfigureLiveTopology = machine.OpReconfigureLiveTopology
 )
 
 // registerOperations wires the shell operations as updates.
@@ -48,6 +51,29 @@ func (a *authority) registerOperations(ctx workflow.Context) error {
 				return applicationError(OpReconfigureSessionLlmIdentity, err)
 			},
 			Description: "Switch the session's LLM identity through the host (spec §10.5) and return the report.",
+		})
+	if err != nil {
+		return err
+	}
+	err = workflow.SetUpdateHandlerWithOptions(ctx, OpReconfigureLiveTopology,
+		func(ctx workflow.Context, raw converter.RawValue) (LiveTopologyResult, error) {
+			return a.topology(ctx, raw)
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
+				if err := a.refuseWhileDraining(OpReconfigureLiveTopology); err != nil {
+					return err
+				}
+				if a.remembered(updateID(ctx)) != nil {
+					return nil
+				}
+				req, err := a.topologyRequest(raw)
+				if err == nil {
+					_, err = a.state.Preview(machine.BeginLiveTopologyReconfigure{AuthorityEpoch: req.AuthorityEpoch})
+				}
+				return applicationError(OpReconfigureLiveTopology, err)
+			},
+			Description: "Move a realtime session to another LLM identity at a safe boundary (spec §9.4) and return the new realtime authority.",
 		})
 	if err != nil {
 		return err
@@ -139,4 +165,37 @@ func (a *authority) acquireGate(ctx workflow.Context) (release func(), err error
 	}
 	a.busy = true
 	return func() { a.busy = false }, nil
+}
+
+func (a *authority) topologyRequest(raw converter.RawValue) (LiveTopologyRequest, error) {
+	var req LiveTopologyRequest
+	if err := decodeStrict(OpReconfigureLiveTopology, raw, &req); err != nil {
+		return req, err
+	}
+	return req, req.Reconfigure.Validate()
+}
+
+func (a *authority) topology(ctx workflow.Context, raw converter.RawValue) (LiveTopologyResult, error) {
+	var out LiveTopologyResult
+	id := updateID(ctx)
+	if done := a.remembered(id); done != nil {
+		err := json.Unmarshal(done, &out)
+		return out, err
+	}
+	req, err := a.topologyRequest(raw)
+	if err != nil {
+		return out, applicationError(OpReconfigureLiveTopology, err)
+	}
+	release, err := a.acquireGate(ctx)
+	if err != nil {
+		return out, err
+	}
+	defer release()
+	a.count()
+	out, err = a.reconfigureTopology(ctx, a.state.SessionID.Get(), req)
+	if err != nil {
+		return out, applicationError(OpReconfigureLiveTopology, err)
+	}
+	a.applied(ctx, id, out)
+	return out, nil
 }
