@@ -8,9 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-	"go.temporal.io/sdk/client"
-
 	"github.com/meerkat-temporal/meerkat/machine"
 	"github.com/meerkat-temporal/meerkat/workflows"
 )
@@ -23,12 +20,7 @@ var ErrUnknownInput = errors.New("sessionclient: the session does not track this
 // outcome. Outcome.WaitOn names the input to wait for with WaitForCompletion: the new
 // input, or the original one when the accept was deduplicated by its idempotency key.
 func (c *Client) Accept(ctx context.Context, sessionID string, req machine.AcceptRequest) (machine.AcceptResult, error) {
-	return retryUpdate[machine.AcceptResult](ctx, c.opts.RetryDelay, uuid.NewString(), func(id string) (client.WorkflowUpdateHandle, error) {
-		return c.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-			UpdateID: id, WorkflowID: workflows.WorkflowID(sessionID), UpdateName: workflows.OpAcceptInputWithCompletion,
-			Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
-		})
-	})
+	return operation[machine.AcceptResult](ctx, c, sessionID, workflows.OpAcceptInputWithCompletion, req)
 }
 
 // WaitForCompletion blocks until the input is terminal and returns how it ended. All the
