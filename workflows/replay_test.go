@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/llmhost/reference"
 	"github.com/meerkat-temporal/meerkat/workflows"
 	"github.com/meerkat-temporal/meerkat/workflows/sessionclient"
 )
@@ -106,6 +107,22 @@ func TestRecordHistories(t *testing.T) {
 			}
 			req.InputID = "in-2"
 			_, err := sc.Accept(ctx, session, req)
+			return err
+		},
+		func() error {
+			realtime := machine.SessionLlmReconfigureRequest{Model: machine.Some(reference.ModelRealtime), Provider: machine.Some(machine.ProviderOpenAI)}
+			if _, err := sc.ReconfigureSessionLlm(ctx, session, realtime); err != nil {
+				return err
+			}
+			fx, err := sc.Apply(ctx, session, machine.BeginRealtimeBinding{})
+			if err != nil {
+				return err
+			}
+			st, err := sc.RealtimeStatus(ctx, session)
+			if err != nil {
+				return fmt.Errorf("after %v: %w", fx.Names(), err)
+			}
+			_, err = sc.ReconfigureLiveTopology(ctx, session, workflows.LiveTopologyRequest{AuthorityEpoch: st.BindingAuthorityEpoch.Get(), Reconfigure: realtime})
 			return err
 		},
 		func() error {

@@ -3,17 +3,21 @@ package workflows_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/meerkat-temporal/meerkat/activities"
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/llmhost/reference"
 	"github.com/meerkat-temporal/meerkat/workflows"
+	"github.com/meerkat-temporal/meerkat/workflows/sessionclient"
 )
 
 var acts *activities.Activities
@@ -139,4 +143,43 @@ func TestReconfigureLlmRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRealReconfigureSessionLlm switches a session to another model end to end: client,
+// server, workflow, activities and the reference LLM host in process. The new model shows
+// in the query and in the search attributes.
+func TestRealReconfigureSessionLlm(t *testing.T) {
+	tc, sc := realClient(t, sessionclient.Options{})
+	ctx := context.Background()
+	const session = "reconfigure"
+	if _, err := sc.Open(ctx, session); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Apply(ctx, session, machine.PrepareBindings{AgentRuntimeID: "rt", FenceToken: 1, Generation: machine.Some[uint64](1), SessionID: session}); err != nil {
+		t.Fatal(err)
+	}
+	report, err := sc.ReconfigureSessionLlm(ctx, session, machine.SessionLlmReconfigureRequest{
+		Model: machine.Some(reference.ModelRealtime), Provider: machine.Some(machine.ProviderOpenAI),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.NewIdentity.Model != reference.ModelRealtime || report.RollbackOccurred {
+		t.Fatalf("report = %+v", report)
+	}
+	llm, err := sc.LlmIdentity(ctx, session)
+	if err != nil || llm.Identity.Get().Model != reference.ModelRealtime || !llm.Surface.Get().Realtime {
+		t.Fatalf("llm identity = %+v, %v", llm, err)
+	}
+	eventually(t, 10*time.Second, "search attribute MeerkatLlmModel", func() (bool, error) {
+		desc, err := tc.DescribeWorkflowExecution(ctx, workflows.WorkflowID(session), "")
+		if err != nil {
+			return false, err
+		}
+		var v string
+		if p := desc.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields()[workflows.SAModel.GetName()]; p != nil {
+			_ = converter.GetDefaultDataConverter().FromPayload(p, &v)
+		}
+		return v == reference.ModelRealtime, fmt.Errorf("value %q", v)
+	})
 }

@@ -12,6 +12,9 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
 
+	"github.com/meerkat-temporal/meerkat/activities"
+	"github.com/meerkat-temporal/meerkat/plugins/live/loopback"
+	"github.com/meerkat-temporal/meerkat/plugins/llmhost/reference"
 	"github.com/meerkat-temporal/meerkat/workflows"
 	"github.com/meerkat-temporal/meerkat/workflows/sessionclient"
 )
@@ -22,6 +25,7 @@ var (
 	serverOnce sync.Once
 	server     *temporaltest.TestServer
 	serverErr  error
+	pluginDir  string
 )
 
 func TestMain(m *testing.M) {
@@ -29,11 +33,15 @@ func TestMain(m *testing.M) {
 	if server != nil {
 		server.Stop()
 	}
+	if pluginDir != "" {
+		_ = os.RemoveAll(pluginDir)
+	}
 	os.Exit(code)
 }
 
 // realServer returns the shared server with the search attributes registered and a
-// worker for both workflows on workflows.TaskQueue.
+// worker on workflows.TaskQueue for both workflows and the plugin activities, served by
+// the reference LLM host and the loopback live adapter in process.
 func realServer(t testing.TB) *temporaltest.TestServer {
 	t.Helper()
 	if testing.Short() {
@@ -49,7 +57,18 @@ func realServer(t testing.TB) *temporaltest.TestServer {
 		if serverErr != nil {
 			return
 		}
-		server.NewWorkerWithOptions(workflows.TaskQueue, func(r worker.Registry) { workflows.RegisterWorkflows(r) }, worker.Options{})
+		if pluginDir, serverErr = os.MkdirTemp("", "meerkat-llmhost-"); serverErr != nil {
+			return
+		}
+		var llm *reference.Plugin
+		if llm, serverErr = reference.New(reference.Config{DataDir: pluginDir}); serverErr != nil {
+			return
+		}
+		acts := &activities.Activities{LLM: llm, Live: loopback.New(loopback.Config{ReadyAfter: time.Millisecond})}
+		server.NewWorkerWithOptions(workflows.TaskQueue, func(r worker.Registry) {
+			workflows.RegisterWorkflows(r)
+			r.RegisterActivity(acts)
+		}, worker.Options{})
 	})
 	if serverErr != nil {
 		t.Fatalf("test server: %v", serverErr)
