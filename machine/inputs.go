@@ -667,18 +667,24 @@ func (s *State) inputsWhere(keep func(TrackedInput) bool) []InputView {
 	return out
 }
 
-// checkInputInvariants: a terminal input has no lane; a staged input has a run; a tracked
-// input's phase and terminal kind agree.
+// checkInputInvariants: every tracked input's phase, terminal kind and abandon reason are
+// consistent (the §7.7 classifiers accept them); a terminal input is in no lane; a staged
+// input has a run; every tracked input has an admission sequence.
 func (s *State) checkInputInvariants() error {
 	for id, t := range s.InputStates {
-		if _, ok := s.inputView(id, t).TerminalOutcome.Lookup(); t.Terminal() != ok {
-			return broken("input " + id + ": phase " + t.Phase.String() + " and terminal kind " + t.TerminalKind.String() + " disagree")
+		facts := InputFacts{InputID: id, Phase: RecoveredInputObservedPhase(publicLifecycle(t.Phase)), TerminalKind: t.TerminalKind, AbandonReason: t.AbandonReason}
+		if _, ok := facts.PublicTerminalOutcome(); !ok {
+			return broken("input " + id + ": phase " + t.Phase.String() + ", terminal kind " + t.TerminalKind.String() +
+				" and abandon reason " + t.AbandonReason.String() + " disagree")
 		}
 		if t.Terminal() && (t.Lane.Present() || t.RecoveryLane.Present()) {
 			return broken("input " + id + ": a terminal input has no lane")
 		}
 		if t.Phase == InputStaged && !t.RunID.Present() {
 			return broken("input " + id + ": a staged input has a run")
+		}
+		if !t.AdmissionSeq.Present() {
+			return broken("input " + id + ": a tracked input has an admission sequence")
 		}
 	}
 	return nil
