@@ -4,9 +4,9 @@ import "fmt"
 
 // This file holds the §7.1 pipeline of accept_input_with_completion (and of
 // accept_input_without_wake) as one pure function over the state: the lifecycle gate,
-// validation, idempotency, the admission plan, the input lifecycle steps the plan
-// authorises, and the post-admission signal, applied in the documented order and all or
-// nothing.
+// the plan and signal probes, validation, idempotency, the admission plan, the input
+// lifecycle steps the plan authorises, and the admission signal, applied in the
+// documented order and all or nothing.
 
 // AcceptRequest describes an input offered for admission. The input id is minted by the
 // caller. Absent peer validity flags read as valid; a zero durability reads as Missing
@@ -62,7 +62,9 @@ type AcceptResult struct {
 	Outcome AcceptOutcome `json:"outcome"`
 	// WaitOn is the input whose completion a waiter registered by this accept waits for:
 	// the new input when it is accepted and not yet terminal, the existing one when a
-	// duplicate of a non-terminal input arrives, none otherwise (spec §7.1 step 6).
+	// duplicate of a non-terminal input arrives, none otherwise (spec §7.1 step 6). It is
+	// set with without_wake too: upstream's accept_input_without_wake hands out no handle,
+	// but waiting here only reads the machine's input state, so nothing is lost by it.
 	WaitOn Opt[string] `json:"wait_on,omitzero"`
 	// Signal is the post-admission signal for the runtime loop, if any.
 	Signal Opt[PostAdmissionSignalKind] `json:"signal,omitzero"`
