@@ -4,9 +4,9 @@ import "fmt"
 
 // This file holds the §7.1 pipeline of accept_input_with_completion (and of
 // accept_input_without_wake) as one pure function over the state: the lifecycle gate,
-// validation, idempotency, the admission plan, the input lifecycle steps the plan
-// authorises, and the post-admission signal, applied in the documented order and all or
-// nothing.
+// the plan and signal probes, validation, idempotency, the admission plan, the input
+// lifecycle steps the plan authorises, and the admission signal, applied in the
+// documented order and all or nothing.
 
 // AcceptRequest describes an input offered for admission. The input id is minted by the
 // caller. Absent peer validity flags read as valid; a zero durability reads as Missing
@@ -62,103 +62,240 @@ type AcceptResult struct {
 	Outcome AcceptOutcome `json:"outcome"`
 	// WaitOn is the input whose completion a waiter registered by this accept waits for:
 	// the new input when it is accepted and not yet terminal, the existing one when a
-	// duplicate of a non-terminal input arrives, none otherwise (spec §7.1 step 6).
+	// duplicate of a non-terminal input arrives, none otherwise (spec §7.1 step 6). It is
+	// set with without_wake too: upstream's accept_input_without_wake hands out no handle,
+	// but waiting here only reads the machine's input state, so nothing is lost by it.
 	WaitOn Opt[string] `json:"wait_on,omitzero"`
 	// Signal is the post-admission signal for the runtime loop, if any.
 	Signal Opt[PostAdmissionSignalKind] `json:"signal,omitzero"`
-	// Effects are every effect of the inputs applied, in order.
+	// Effects are every effect of the inputs evaluated, in order: for Accepted, the
+	// verdicts, the plan, the lifecycle steps and the admission signal; for Rejected and
+	// Deduplicated, the verdicts that decided them (nothing was applied).
 	Effects Effects `json:"effects"`
 }
 
-// Accept runs the §7.1 pipeline. A rejection by validation or by the lifecycle is an
-// outcome, not an error; an error means the request itself is unusable (KindDestroyed
-// for a destroyed session, KindValidationFailed for a malformed request) or the machine
-// refused a step its own plan authorised (KindInternal). On any error the state is
-// exactly as before.
+// Accept runs the §7.1 pipeline of accept_input_with_completion (or, with without_wake,
+// of accept_input_without_wake) as one all-or-nothing function:
+//
+//  1. the lifecycle gate on the visible phase (§5.6): a destroyed session is a
+//     KindDestroyed error; a session whose ingress is not ready, or that rejects input
+//     (Initializing, Retired, Stopped), yields Rejected{NotReady{state}};
+//  2. the probes (steps 3-4): the admission plan and the AcceptWithCompletion (or
+//     AcceptWithoutWake) signal its flags call for are evaluated without writing; a
+//     request no plan admits, or flags the phase does not accept, is a
+//     KindValidationFailed error (the session's ingress is open);
+//  3. ResolveAdmissionValidation (step 5b): a rejection is a Rejected outcome;
+//  4. ResolveAdmissionIdempotency (step 5c): a claimed key is a Deduplicated outcome and
+//     nothing is applied;
+//  5. ResolveAdmissionPlan, then QueueAccepted or SteerAccepted by the plan's lane, the
+//     existing-input action (CoalesceInput or SupersedeInput), the queue action
+//     (PrioritizeInput for EnqueueFront), RegisterAcceptedIdempotency when a key is given;
+//     ConsumedOnAccept plans apply QueueAccepted, ConsumeOnAccept and the key instead
+//     (step 5d);
+//  6. AcceptWithCompletion with the plan's flags, or AcceptWithoutWake (step 7).
+//
+// Rejected and Deduplicated outcomes leave the state exactly as it was (their Effects are
+// the verdicts that decided them); so does every error. An input_id that is already
+// tracked, or an existing_superseded_input_id naming an input that already has a terminal
+// outcome, is a KindValidationFailed error (upstream mints fresh ids and finds the
+// coalesce target in its own queue, so neither can happen there).
 func (s *State) Accept(req AcceptRequest) (AcceptResult, error) {
-	if req.InputID == "" {
-		return AcceptResult{}, invalidInput("AcceptRequest", "input_id is required")
-	}
-	if !req.InputKind.Valid() || !req.InputOrigin.Valid() {
-		return AcceptResult{}, invalidInput("AcceptRequest", "input_kind and input_origin are required")
+	_, res, err := s.StageAccept(req)
+	return res, err
+}
+
+// StageAccept runs Accept and, when it admitted the input, also returns a handle that
+// restores the state as it was before the accept (spec §7.1 step 7: the shell restores the
+// pre-accept snapshot when dispatching a runtime effect fails). The handle is nil for
+// Rejected and Deduplicated outcomes and for errors, which change nothing.
+func (s *State) StageAccept(req AcceptRequest) (*Staged, AcceptResult, error) {
+	if err := req.check(); err != nil {
+		return nil, AcceptResult{}, err
 	}
 	visible := s.VisiblePhase()
 	class := ClassifyLifecycle(visible)
 	switch {
 	case class.IngressAdmission == IngressDestroyed:
-		return AcceptResult{}, &Rejection{Kind: KindDestroyed, Phase: s.LifecyclePhase, Input: "AcceptRequest", Reason: "the session is destroyed"}
+		return nil, AcceptResult{}, &Rejection{Kind: KindDestroyed, Phase: s.LifecyclePhase, Input: acceptInput, Reason: "the session is destroyed"}
 	case class.IngressAdmission == IngressNotReady || class.InputAdmission == InputRejectsInput:
-		return rejected(req.InputID, RejectReason{RejectType: "not_ready", State: Some(visible)}), nil
+		return nil, rejected(req.InputID, RejectReason{RejectType: RejectTypeNotReady, State: Some(visible)}, nil), nil
 	}
 
-	p := &pipeline{s: s}
-	defer p.rollbackUnlessDone()
+	plan := req.plan(s.LifecyclePhase == PhaseRunning)
+	policy, err := probePlan(s, plan)
+	if err != nil {
+		return nil, AcceptResult{}, err
+	}
+	signal := req.signal(policy)
+	if err := probeSignal(s, signal, req, policy); err != nil {
+		return nil, AcceptResult{}, err
+	}
 
+	p := s.beginPipeline()
 	fx, err := p.apply(req.validation())
 	if err != nil {
-		return AcceptResult{}, err
+		return nil, AcceptResult{}, p.fail(err)
 	}
 	if v := fx[0].(AdmissionValidationResolved); v.Result == ValidationReject {
-		p.done = true
-		p.restoreAll()
-		return rejected(req.InputID, rejectReasonFor(v.RejectReason.Get())), nil
+		return nil, rejected(req.InputID, rejectReasonFor(v.RejectReason.Get()), p.abandon()), nil
 	}
 	fx, err = p.apply(ResolveAdmissionIdempotency{InputID: req.InputID, IdempotencyKey: req.IdempotencyKey})
 	if err != nil {
-		return AcceptResult{}, err
+		return nil, AcceptResult{}, p.fail(err)
 	}
 	if d := fx[0].(AdmissionIdempotencyResolved); d.Result == IdempotencyDeduplicated {
-		// A deduplicated accept applies nothing and emits no new signal.
-		p.done = true
-		p.restoreAll()
+		// A deduplicated accept applies nothing and emits no new signal (step 7).
 		existing := d.ExistingInputID.Get()
-		res := AcceptResult{Outcome: AcceptOutcome{Outcome: AcceptDeduplicated, InputID: req.InputID, ExistingID: Some(existing)}}
+		res := AcceptResult{
+			Outcome: AcceptOutcome{Outcome: AcceptDeduplicated, InputID: req.InputID, ExistingID: Some(existing)},
+			Effects: p.abandon(),
+		}
 		if t, ok := s.InputStates[existing]; ok && !t.Terminal() {
 			res.WaitOn = Some(existing)
 		}
-		return res, nil
+		return nil, res, nil
 	}
-	fx, err = p.apply(req.plan(s.LifecyclePhase == PhaseRunning))
+	if err := s.admissible(req); err != nil {
+		p.abandon()
+		return nil, AcceptResult{}, err
+	}
+	if _, err = p.apply(plan); err != nil {
+		return nil, AcceptResult{}, p.fail(err)
+	}
+	for _, in := range admissionSteps(req, policy) {
+		if _, err := p.apply(in); err != nil {
+			return nil, AcceptResult{}, p.fail(err)
+		}
+	}
+	fx, err = p.apply(signal)
 	if err != nil {
-		return AcceptResult{}, err
+		return nil, AcceptResult{}, p.fail(err)
 	}
-	policy := fx[0].(AdmissionResolved)
-	if err := p.admit(req, policy); err != nil {
-		return AcceptResult{}, err
-	}
-	var signal Input = AcceptWithoutWake{InputID: req.InputID}
-	if !req.WithoutWake {
-		signal = AcceptWithCompletion{InputID: req.InputID, RequestImmediateProcessing: policy.RequestImmediateProcessing, InterruptYielding: policy.InterruptYielding, WakeIfIdle: policy.WakeIfIdle}
-	}
-	if _, err := p.apply(signal); err != nil {
-		return AcceptResult{}, err
-	}
-	p.done = true
-	view, _ := s.InputState(req.InputID)
+	t := s.InputStates[req.InputID]
 	res := AcceptResult{
-		Outcome: AcceptOutcome{Outcome: AcceptAccepted, InputID: req.InputID, Policy: Some(policy), State: Some(view.State)},
+		Outcome: AcceptOutcome{Outcome: AcceptAccepted, InputID: req.InputID, Policy: Some(policy), State: Some(publicLifecycle(t.Phase))},
 		Effects: p.effects,
 	}
-	if !view.Terminal() {
+	if !t.Terminal() {
 		res.WaitOn = Some(req.InputID)
 	}
-	for _, e := range p.effects {
+	for _, e := range fx {
 		if sig, ok := e.(PostAdmissionSignal); ok {
 			res.Signal = Some(sig.Signal)
 		}
 	}
-	return res, nil
+	return p.commit(), res, nil
 }
 
-// admit applies the input lifecycle steps the plan authorised (spec §7.1 step 5d).
-func (p *pipeline) admit(req AcceptRequest, policy AdmissionResolved) error {
-	steps := []Input{QueueAccepted{inputRef{req.InputID}}}
-	if policy.Lane == LaneSteer {
-		steps[0] = SteerAccepted{inputRef{req.InputID}}
+// acceptInput names the pipeline in errors.
+const acceptInput = "AcceptRequest"
+
+// The reject_type tags of RejectReason (spec §7.7, snake_case).
+const (
+	RejectTypeNotReady                    = "not_ready"
+	RejectTypeDurabilityViolation         = "durability_violation"
+	RejectTypePeerHandlingModeInvalid     = "peer_handling_mode_invalid"
+	RejectTypePeerResponseTerminalInvalid = "peer_response_terminal_invalid"
+)
+
+func (req AcceptRequest) check() error {
+	switch {
+	case req.InputID == "":
+		return invalidInput(acceptInput, "input_id is required")
+	case !req.InputKind.Valid():
+		return invalidInput(acceptInput, "input_kind is required")
+	case !req.InputOrigin.Valid():
+		return invalidInput(acceptInput, "input_origin is required")
 	}
+	return nil
+}
+
+// admissible refuses what only a caller-minted request can get wrong: an input id that is
+// already tracked, and a coalesce target that already has a terminal outcome.
+func (s *State) admissible(req AcceptRequest) error {
+	if s.tracked(req.InputID) {
+		return invalidInput(acceptInput, "input_id %q is already tracked; mint a fresh id for every input", req.InputID)
+	}
+	if id, ok := req.ExistingSupersededInputID.Lookup(); ok && s.InputStates[id].Terminal() {
+		return invalidInput(acceptInput, "existing_superseded_input_id %q already has a terminal outcome", id)
+	}
+	return nil
+}
+
+// firstRule returns the transition of rules that would fire for in, without running it.
+func firstRule[I any](s *State, in I, rules []rule[I]) *rule[I] {
+	for i := range rules {
+		r := &rules[i]
+		if !r.from.has(s.LifecyclePhase) {
+			continue
+		}
+		holds := true
+		for _, g := range r.guards {
+			if !g.holds(s, in) {
+				holds = false
+				break
+			}
+		}
+		if holds {
+			return r
+		}
+	}
+	return nil
+}
+
+// probePlan evaluates the admission plan without recording its witnesses (step 3). The
+// plan's effect depends on the input only, so building it from the matching rule equals
+// a preview.
+func probePlan(s *State, in ResolveAdmissionPlan) (AdmissionResolved, error) {
+	r := firstRule(s, in, planRules)
+	if r == nil {
+		lane := "none"
+		if l, ok := in.RequestedLane.Lookup(); ok {
+			lane = l.String()
+		}
+		return AdmissionResolved{}, invalidInput(acceptInput,
+			"no admission plan admits input_kind %s with requested_lane %s, continuation_kind %s, silent_intent_match %t in phase %s (ResolveAdmissionPlan rejected)",
+			in.InputKind, lane, in.ContinuationKind, in.SilentIntentMatch, s.LifecyclePhase)
+	}
+	return r.emit(s, in)[0].(AdmissionResolved), nil
+}
+
+// probeSignal checks that the phase accepts the admission signal (step 4). Its guards read
+// only the phase, the session binding and the flags, none of which admission changes.
+func probeSignal(s *State, signal Input, req AcceptRequest, policy AdmissionResolved) error {
+	var ok bool
+	switch in := signal.(type) {
+	case AcceptWithCompletion:
+		ok = firstRule(s, in, acceptRules) != nil
+	case AcceptWithoutWake:
+		ok = firstRule(s, in, acceptWithoutWakeRules) != nil
+	}
+	if ok {
+		return nil
+	}
+	reason := "the session is not registered"
+	if s.registered() {
+		reason = "the phase does not accept these flags"
+	}
+	return invalidInput(acceptInput, "%s rejected in phase %s: %s; input_kind=%s; immediate=%t; interrupt_yielding=%t; wake_if_idle=%t",
+		signal.Name(), s.LifecyclePhase, reason, req.InputKind, policy.RequestImmediateProcessing, policy.InterruptYielding, policy.WakeIfIdle)
+}
+
+// admissionSteps lists the input lifecycle steps the plan authorised (spec §7.1 step 5d),
+// as the upstream driver applies them.
+func admissionSteps(req AcceptRequest, policy AdmissionResolved) []Input {
+	id := inputRef{req.InputID}
+	steps := make([]Input, 0, 4)
 	if policy.Plan == PlanConsumedOnAccept {
-		steps = append(steps, ConsumeOnAccept{inputRef{req.InputID}})
+		steps = append(steps, QueueAccepted{id}, ConsumeOnAccept{id})
 	} else {
+		// The admission lane is the plan's lane, and so is the queue action's target:
+		// upstream's ChangeLane (only when the two differ) therefore never applies.
+		if policy.Lane == LaneSteer {
+			steps = append(steps, SteerAccepted{id})
+		} else {
+			steps = append(steps, QueueAccepted{id})
+		}
 		if existing, ok := policy.ExistingInputID.Lookup(); ok {
 			switch policy.ExistingAction {
 			case ExistingCoalesce:
@@ -168,18 +305,13 @@ func (p *pipeline) admit(req AcceptRequest, policy AdmissionResolved) error {
 			}
 		}
 		if policy.QueueAction == QueueActionEnqueueFront {
-			steps = append(steps, PrioritizeInput{inputRef{req.InputID}}, ChangeLane{InputID: req.InputID, NewLane: policy.HandlingMode()})
+			steps = append(steps, PrioritizeInput{id})
 		}
 	}
 	if key, ok := req.IdempotencyKey.Lookup(); ok {
 		steps = append(steps, RegisterAcceptedIdempotency{InputID: req.InputID, IdempotencyKey: key})
 	}
-	for _, in := range steps {
-		if _, err := p.apply(in); err != nil {
-			return err
-		}
-	}
-	return nil
+	return steps
 }
 
 func (req AcceptRequest) validation() ResolveAdmissionValidation {
@@ -211,50 +343,80 @@ func (req AcceptRequest) plan(running bool) ResolveAdmissionPlan {
 	}
 }
 
-func rejected(inputID string, reason RejectReason) AcceptResult {
-	return AcceptResult{Outcome: AcceptOutcome{Outcome: AcceptRejected, InputID: inputID, Reason: Some(reason)}}
+// signal is the admission signal of step 7 with the plan's coarse flags.
+func (req AcceptRequest) signal(policy AdmissionResolved) Input {
+	if req.WithoutWake {
+		return AcceptWithoutWake{InputID: req.InputID}
+	}
+	return AcceptWithCompletion{InputID: req.InputID, RequestImmediateProcessing: policy.RequestImmediateProcessing,
+		InterruptYielding: policy.InterruptYielding, WakeIfIdle: policy.WakeIfIdle}
+}
+
+func rejected(inputID string, reason RejectReason, fx Effects) AcceptResult {
+	return AcceptResult{Outcome: AcceptOutcome{Outcome: AcceptRejected, InputID: inputID, Reason: Some(reason)}, Effects: fx}
 }
 
 // rejectReasonFor maps a validation rejection to the public reject reason (spec §7.1
-// step 5b).
+// step 5b): the durability rejections are DurabilityViolation.
 func rejectReasonFor(r AdmissionRejectReasonKind) RejectReason {
 	switch r {
 	case RejectPeerHandlingModeInvalid:
-		return RejectReason{RejectType: "peer_handling_mode_invalid", Detail: r.String()}
+		return RejectReason{RejectType: RejectTypePeerHandlingModeInvalid, Detail: r.String()}
 	case RejectPeerResponseTerminalInvalid:
-		return RejectReason{RejectType: "peer_response_terminal_invalid", Detail: r.String()}
+		return RejectReason{RejectType: RejectTypePeerResponseTerminalInvalid, Detail: r.String()}
 	}
-	return RejectReason{RejectType: "durability_violation", Detail: r.String()}
+	return RejectReason{RejectType: RejectTypeDurabilityViolation, Detail: r.String()}
 }
 
-// pipeline applies inputs as staged steps so the whole accept can be undone.
+// pipeline applies the accept's inputs under one journal, so the whole accept is undone
+// (or kept) at once and the state is copied only once.
 type pipeline struct {
 	s       *State
-	staged  []*Staged
+	st      *Staged
 	effects Effects
-	done    bool
+}
+
+func (s *State) beginPipeline() *pipeline {
+	return &pipeline{s: s, st: &Staged{s: s, before: *s}, effects: make(Effects, 0, 8)}
 }
 
 func (p *pipeline) apply(in Input) (Effects, error) {
-	st, fx, err := p.s.Stage(in)
+	p.s.journal = p.st
+	fx, err := in.step(p.s)
+	p.s.journal = nil
 	if err != nil {
-		return nil, &Rejection{Kind: KindInternal, Phase: p.s.LifecyclePhase, Input: in.Name(),
-			Reason: fmt.Sprintf("the accept pipeline could not apply a step its plan authorised: %v", err)}
+		return nil, err
 	}
-	p.staged = append(p.staged, st)
+	p.s.Applied++
 	p.effects = append(p.effects, fx...)
 	return fx, nil
 }
 
-func (p *pipeline) restoreAll() {
-	for i := len(p.staged) - 1; i >= 0; i-- {
-		p.staged[i].Restore()
+// rollback restores the state as it was when the pipeline began.
+func (p *pipeline) rollback() {
+	for i := len(p.st.undo) - 1; i >= 0; i-- {
+		p.st.undo[i]()
 	}
-	p.staged = nil
+	*p.s = p.st.before
 }
 
-func (p *pipeline) rollbackUnlessDone() {
-	if !p.done {
-		p.restoreAll()
-	}
+// abandon rolls back and returns the effects evaluated so far (the verdicts of a Rejected
+// or Deduplicated outcome).
+func (p *pipeline) abandon() Effects {
+	p.rollback()
+	return p.effects
+}
+
+// fail rolls back after a step the probes and checks said would hold was refused: a bug,
+// reported as KindInternal.
+func (p *pipeline) fail(err error) error {
+	p.rollback()
+	return &Rejection{Kind: KindInternal, Phase: p.s.LifecyclePhase, Input: acceptInput,
+		Reason: fmt.Sprintf("the accept pipeline could not apply a step its plan authorised: %v", err)}
+}
+
+// commit keeps the pipeline's writes and returns the handle that can restore them.
+func (p *pipeline) commit() *Staged {
+	p.st.applied = p.s.Applied
+	return p.st
 }

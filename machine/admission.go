@@ -47,10 +47,11 @@ func peerTerminalInvalid(in validation) bool {
 	return !in.PeerResponseTerminalStructurallyValid || in.PeerResponseTerminalObservedStatus == PeerTerminalCancelled
 }
 
-func validationArm(name string, reject AdmissionRejectReasonKind, when func(validation) bool) rule[validation] {
+// validationArm is one ordered §7.2 transition: its DSL name, its guards (named as the
+// DSL names them) and the verdict it emits (reject 0: Accept).
+func validationArm(name string, reject AdmissionRejectReasonKind, guards ...guard[validation]) rule[validation] {
 	return rule[validation]{
-		name: name, from: openPhases,
-		guards: []guard[validation]{{name, func(_ *State, in validation) bool { return when(in) }}},
+		name: name, from: openPhases, guards: guards,
 		emit: func(_ *State, in validation) Effects {
 			e := AdmissionValidationResolved{InputID: in.InputID, Result: ValidationAccept}
 			if reject != 0 {
@@ -61,23 +62,38 @@ func validationArm(name string, reject AdmissionRejectReasonKind, when func(vali
 	}
 }
 
+func validationGuard(name string, holds func(validation) bool) guard[validation] {
+	return guard[validation]{name, func(_ *State, in validation) bool { return holds(in) }}
+}
+
+var (
+	durabilityAuthorizedGuard = validationGuard("durability_authorized: Durable, Ephemeral, or Derived from Flow/System for a kind that allows it", durabilityAuthorized)
+	peerHandlingValidGuard    = validationGuard("peer_handling_mode_valid", func(in validation) bool { return in.PeerHandlingModeValid })
+)
+
 var validationRules = []rule[validation]{
-	validationArm("durability_missing", RejectDurabilityMissing, func(in validation) bool { return in.Durability == DurabilityMissing }),
-	validationArm("external_derived_durability_forbidden", RejectExternalDerivedDurabilityForbidden, func(in validation) bool {
-		return in.Durability == DurabilityDerived && (in.InputOrigin == OriginOperator || in.InputOrigin == OriginPeer || in.InputOrigin == OriginExternal)
-	}),
-	validationArm("derived_forbidden_for_input_kind", RejectDerivedDurabilityForbiddenForInputKind, func(in validation) bool {
-		return derivedFromFlowOrSystem(in) && derivedForbiddenKind(in.InputKind)
-	}),
-	validationArm("durability_authorized and peer_handling_mode_invalid", RejectPeerHandlingModeInvalid, func(in validation) bool {
-		return durabilityAuthorized(in) && !in.PeerHandlingModeValid
-	}),
-	validationArm("durability_authorized and peer_response_terminal_invalid", RejectPeerResponseTerminalInvalid, func(in validation) bool {
-		return durabilityAuthorized(in) && in.PeerHandlingModeValid && peerTerminalInvalid(in)
-	}),
-	validationArm("durability_authorized, peer handling valid, peer terminal valid", 0, func(in validation) bool {
-		return durabilityAuthorized(in) && in.PeerHandlingModeValid && !peerTerminalInvalid(in)
-	}),
+	validationArm("ResolveAdmissionValidationDurabilityMissingRejected", RejectDurabilityMissing,
+		validationGuard("durability_missing: durability is Missing", func(in validation) bool { return in.Durability == DurabilityMissing })),
+	validationArm("ResolveAdmissionValidationExternalDerivedRejected", RejectExternalDerivedDurabilityForbidden,
+		validationGuard("external_derived_forbidden: Derived durability from an Operator, Peer or External origin", func(in validation) bool {
+			return in.Durability == DurabilityDerived && (in.InputOrigin == OriginOperator || in.InputOrigin == OriginPeer || in.InputOrigin == OriginExternal)
+		})),
+	validationArm("ResolveAdmissionValidationDerivedKindRejected", RejectDerivedDurabilityForbiddenForInputKind,
+		validationGuard("derived_forbidden_for_input_kind: Derived durability from Flow/System for a Prompt, PeerMessage, PeerRequest, PeerResponseTerminal or FlowStep", func(in validation) bool {
+			return derivedFromFlowOrSystem(in) && derivedForbiddenKind(in.InputKind)
+		})),
+	validationArm("ResolveAdmissionValidationPeerHandlingRejected", RejectPeerHandlingModeInvalid,
+		durabilityAuthorizedGuard,
+		validationGuard("peer_handling_mode_invalid", func(in validation) bool { return !in.PeerHandlingModeValid })),
+	validationArm("ResolveAdmissionValidationPeerTerminalRejected", RejectPeerResponseTerminalInvalid,
+		durabilityAuthorizedGuard, peerHandlingValidGuard,
+		validationGuard("peer_response_terminal_invalid: structurally invalid or observed status Cancelled", peerTerminalInvalid)),
+	validationArm("ResolveAdmissionValidationAccepted", 0,
+		durabilityAuthorizedGuard, peerHandlingValidGuard,
+		validationGuard("peer_response_terminal_structurally_valid", func(in validation) bool { return in.PeerResponseTerminalStructurallyValid }),
+		validationGuard("peer_response_terminal_status_supported: observed status is not Cancelled", func(in validation) bool {
+			return in.PeerResponseTerminalObservedStatus != PeerTerminalCancelled
+		})),
 }
 
 // AdmissionValidationResolved is the validation verdict (local).
@@ -114,24 +130,36 @@ func (s *State) claimedBy(key Opt[string]) (string, bool) {
 	return id, claimed
 }
 
-var idempotencyRules = []rule[ResolveAdmissionIdempotency]{
+type idempotency = ResolveAdmissionIdempotency
+
+var (
+	keyPresent = guard[idempotency]{"idempotency_key_present", func(_ *State, in idempotency) bool { return in.IdempotencyKey.Present() }}
+	emitFresh  = func(_ *State, in idempotency) Effects {
+		return Effects{AdmissionIdempotencyResolved{InputID: in.InputID, Result: IdempotencyAccept}}
+	}
+)
+
+var idempotencyRules = []rule[idempotency]{
 	{
-		name: "ResolveAdmissionIdempotencyAccept", from: openPhases,
-		guards: []guard[ResolveAdmissionIdempotency]{{"no key, or a key not yet claimed", func(s *State, in ResolveAdmissionIdempotency) bool {
+		name: "ResolveAdmissionIdempotencyNoKey", from: openPhases,
+		guards: []guard[idempotency]{{"no_idempotency_key", func(_ *State, in idempotency) bool { return !in.IdempotencyKey.Present() }}},
+		emit:   emitFresh,
+	},
+	{
+		name: "ResolveAdmissionIdempotencyNewKey", from: openPhases,
+		guards: []guard[idempotency]{keyPresent, {"idempotency_key_unclaimed", func(s *State, in idempotency) bool {
 			_, claimed := s.claimedBy(in.IdempotencyKey)
 			return !claimed
 		}}},
-		emit: func(_ *State, in ResolveAdmissionIdempotency) Effects {
-			return Effects{AdmissionIdempotencyResolved{InputID: in.InputID, Result: IdempotencyAccept}}
-		},
+		emit: emitFresh,
 	},
 	{
 		name: "ResolveAdmissionIdempotencyDuplicate", from: openPhases,
-		guards: []guard[ResolveAdmissionIdempotency]{{"idempotency_key_claimed", func(s *State, in ResolveAdmissionIdempotency) bool {
+		guards: []guard[idempotency]{keyPresent, {"idempotency_key_claimed", func(s *State, in idempotency) bool {
 			_, claimed := s.claimedBy(in.IdempotencyKey)
 			return claimed
 		}}},
-		emit: func(s *State, in ResolveAdmissionIdempotency) Effects {
+		emit: func(s *State, in idempotency) Effects {
 			existing, _ := s.claimedBy(in.IdempotencyKey)
 			return Effects{AdmissionIdempotencyResolved{InputID: in.InputID, Result: IdempotencyDeduplicated, ExistingInputID: Some(existing)}}
 		},
@@ -249,11 +277,12 @@ func admissionBase(in plan, lane InputLane, steer bool) AdmissionResolved {
 var (
 	appendContext = Some(IntentAppendContextAndRun)
 	planArms      = []struct {
-		name   string
+		rule   string // the DSL transition
+		name   string // its selecting guard
 		when   func(in plan) bool
 		decide func(in plan) AdmissionResolved
 	}{
-		{"terminal_queue_override", func(in plan) bool {
+		{"ResolveAdmissionPlanRequestedTerminalQueue", "terminal_queue_override", func(in plan) bool {
 			return in.InputKind == KindPeerResponseTerminal && in.RequestedLane.Is(LaneQueue) && !in.SilentIntentMatch
 		}, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneQueue, false)
@@ -262,7 +291,7 @@ var (
 			r.RuntimePeerResponseTerminalApplyIntent = appendContext
 			return r
 		}},
-		{"terminal_steer_override", func(in plan) bool {
+		{"ResolveAdmissionPlanRequestedTerminalSteer", "terminal_steer_override", func(in plan) bool {
 			return in.InputKind == KindPeerResponseTerminal && in.RequestedLane.Is(LaneSteer) && !in.SilentIntentMatch
 		}, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneSteer, true)
@@ -272,7 +301,7 @@ var (
 			r.ExecutionHandlingMode = queueIfNotRunning(in, true)
 			return r
 		}},
-		{"queue_override", func(in plan) bool { return in.RequestedLane.Is(LaneQueue) && in.overridable() }, func(in plan) AdmissionResolved {
+		{"ResolveAdmissionPlanRequestedQueue", "queue_override", func(in plan) bool { return in.RequestedLane.Is(LaneQueue) && in.overridable() }, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneQueue, false)
 			r.PolicyWakeMode = in.wakeMode(true, WakeNone)
 			active := in.wake() && !in.SilentIntentMatch && !in.busy()
@@ -280,7 +309,7 @@ var (
 			r.RuntimeExecutionKind, r.RecordTranscript = in.execution(), in.InputKind != KindContinuation && in.InputKind != KindOperation
 			return r
 		}},
-		{"steer_override", func(in plan) bool { return in.RequestedLane.Is(LaneSteer) && in.overridable() }, func(in plan) AdmissionResolved {
+		{"ResolveAdmissionPlanRequestedSteer", "steer_override", func(in plan) bool { return in.RequestedLane.Is(LaneSteer) && in.overridable() }, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneSteer, true)
 			r.PolicyApplyMode, r.RuntimeBoundary = ApplyStageRunBoundary, BoundaryRunCheckpoint
 			if in.SilentIntentMatch {
@@ -292,7 +321,7 @@ var (
 			r.ExecutionHandlingMode = queueIfNotRunning(in, in.InputKind == KindPeerMessage || in.InputKind == KindPeerRequest)
 			return r
 		}},
-		{"default_queue_kind", func(in plan) bool {
+		{"ResolveAdmissionPlanDefaultQueueKind", "default_queue_kind", func(in plan) bool {
 			return !in.RequestedLane.Present() && !in.SilentIntentMatch && (in.InputKind == KindPrompt || in.InputKind == KindFlowStep || in.InputKind == KindExternalEvent)
 		}, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneQueue, false)
@@ -300,7 +329,7 @@ var (
 			r.RequiresActivePreAdmission, r.WakeIfIdle = in.wake() && !in.busy(), in.wake() && !in.busy()
 			return r
 		}},
-		{"default_peer_message_or_request", func(in plan) bool {
+		{"ResolveAdmissionPlanDefaultPeerMessageOrRequest", "default_peer_message_or_request", func(in plan) bool {
 			return !in.RequestedLane.Present() && (in.InputKind == KindPeerMessage || in.InputKind == KindPeerRequest) &&
 				(!in.SilentIntentMatch || in.InputKind == KindPeerRequest)
 		}, func(in plan) AdmissionResolved {
@@ -311,7 +340,7 @@ var (
 			r.InterruptYielding, r.WakeIfIdle = loud && in.busy(), loud && !in.busy()
 			return r
 		}},
-		{"peer_response_progress", func(in plan) bool { return in.InputKind == KindPeerResponseProgress && !in.SilentIntentMatch }, func(in plan) AdmissionResolved {
+		{"ResolveAdmissionPlanPeerResponseProgress", "peer_response_progress", func(in plan) bool { return in.InputKind == KindPeerResponseProgress && !in.SilentIntentMatch }, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneSteer, true)
 			r.PolicyApplyMode, r.PolicyWakeMode, r.PolicyQueueMode = ApplyStageRunBoundary, WakeNone, QueueModeCoalesce
 			r.RuntimeBoundary, r.LiveInterruptRequired = BoundaryRunCheckpoint, true
@@ -321,7 +350,7 @@ var (
 			}
 			return r
 		}},
-		{"default_peer_response_terminal", func(in plan) bool {
+		{"ResolveAdmissionPlanDefaultPeerResponseTerminal", "default_peer_response_terminal", func(in plan) bool {
 			return in.InputKind == KindPeerResponseTerminal && !in.RequestedLane.Present() && !in.SilentIntentMatch
 		}, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneQueue, false)
@@ -330,7 +359,7 @@ var (
 			r.RuntimePeerResponseTerminalApplyIntent = appendContext
 			return r
 		}},
-		{"default_continuation", func(in plan) bool {
+		{"ResolveAdmissionPlanDefaultContinuation", "default_continuation", func(in plan) bool {
 			return in.InputKind == KindContinuation && !in.RequestedLane.Present() && in.ContinuationKind == ContinuationOrdinary && !in.SilentIntentMatch
 		}, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneSteer, true)
@@ -340,7 +369,7 @@ var (
 			r.InterruptYielding, r.WakeIfIdle = in.wake() && in.busy(), in.wake() && !in.busy()
 			return r
 		}},
-		{"workgraph_attention_continuation", func(in plan) bool {
+		{"ResolveAdmissionPlanWorkgraphAttentionContinuation", "workgraph_attention_continuation", func(in plan) bool {
 			return in.InputKind == KindContinuation && in.ContinuationKind == ContinuationWorkgraphAttention && !in.SilentIntentMatch
 		}, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneQueue, false)
@@ -348,7 +377,7 @@ var (
 			r.RequiresActivePreAdmission, r.WakeIfIdle, r.RecordTranscript = in.wake() && !in.busy(), in.wake() && !in.busy(), false
 			return r
 		}},
-		{"operation", func(in plan) bool {
+		{"ResolveAdmissionPlanOperation", "operation", func(in plan) bool {
 			return in.InputKind == KindOperation && !in.RequestedLane.Present() && !in.SilentIntentMatch
 		}, func(in plan) AdmissionResolved {
 			r := admissionBase(in, LaneQueue, false)
@@ -374,14 +403,14 @@ var planRules = func() []rule[plan] {
 	rules := make([]rule[plan], 0, len(planArms))
 	for _, arm := range planArms {
 		guards := []guard[plan]{planRunningMatches, {arm.name, func(_ *State, in plan) bool { return arm.when(in) }}}
-		if arm.name == "peer_response_progress" {
+		if arm.rule == "ResolveAdmissionPlanPeerResponseProgress" {
 			guards = append(guards, guard[plan]{"coalesce_target_tracked_if_present", func(s *State, in plan) bool {
 				id, ok := in.ExistingSupersededInputID.Lookup()
 				return !ok || s.tracked(id)
 			}})
 		}
 		rules = append(rules, rule[plan]{
-			name: "ResolveAdmissionPlan/" + arm.name, from: openPhases, guards: guards,
+			name: arm.rule, from: openPhases, guards: guards,
 			update: func(s *State, in plan) {
 				r := arm.decide(in)
 				w := AdmissionWitness{Lane: Some(r.Lane), Plan: Some(r.Plan)}

@@ -183,7 +183,8 @@ func TestAcceptPipeline(t *testing.T) {
 	dup := prompt("i2")
 	dup.IdempotencyKey = Some("k1")
 	res, err = s.Accept(dup)
-	if err != nil || res.Outcome.Outcome != AcceptDeduplicated || !res.Outcome.ExistingID.Is("i1") || !res.WaitOn.Is("i1") || len(res.Effects) != 0 {
+	if err != nil || res.Outcome.Outcome != AcceptDeduplicated || !res.Outcome.ExistingID.Is("i1") || !res.WaitOn.Is("i1") ||
+		!reflect.DeepEqual(res.Effects.Names(), []string{"AdmissionValidationResolved", "AdmissionIdempotencyResolved"}) {
 		t.Fatalf("%+v %v", res, err)
 	}
 	if string(snapshot(t, &s)) != string(before) {
@@ -247,9 +248,9 @@ func TestAcceptPipeline(t *testing.T) {
 	if res, err = s.Accept(busy); err != nil || res.Signal.Present() {
 		t.Fatalf("%+v %v", res, err)
 	}
-	// An input id already tracked is refused as an internal error and nothing changes.
+	// An input id already tracked is refused and nothing changes.
 	before = snapshot(t, &s)
-	if _, err = s.Accept(prompt("r")); KindOf(err) != KindInternal || string(snapshot(t, &s)) != string(before) {
+	if _, err = s.Accept(prompt("r")); KindOf(err) != KindValidationFailed || string(snapshot(t, &s)) != string(before) {
 		t.Fatalf("reused input id: %v", err)
 	}
 	if b, err := json.Marshal(res); err != nil || len(b) == 0 {
@@ -408,7 +409,7 @@ func TestRegisterAcceptedIdempotency(t *testing.T) {
 	}
 }
 
-// admissionState returns an attached session tracking n inputs.
+// admissionState returns an attached session tracking n queued inputs.
 func admissionState(tb testing.TB, n int) State {
 	s := stateIn(tb, PhaseAttached)
 	for i := range n {
@@ -419,10 +420,20 @@ func admissionState(tb testing.TB, n int) State {
 	return s
 }
 
-// benchRound makes the ids of each benchmark round unique: a sub-benchmark body runs
-// several times on the same state.
-var benchRound int
+// benchSeq keeps benchmark input ids unique across the repeated runs of one benchmark.
+var benchSeq int
 
+func benchIDs(prefix string, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		benchSeq++
+		ids[i] = prefix + strconv.Itoa(benchSeq)
+	}
+	return ids
+}
+
+// The admission and input-lifecycle inputs on a small ledger and on one tracking 100,000
+// inputs: the cost must not grow with the ledger.
 func BenchmarkAdmission(b *testing.B) {
 	for _, n := range []int{10, 100_000} {
 		s := admissionState(b, n)
@@ -432,6 +443,66 @@ func BenchmarkAdmission(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := s.Apply(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("ResolveAdmissionValidation/"+size, func(b *testing.B) {
+			var in Input = prompt("bench").validation()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Apply(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// QueueAccepted, StageForRun and ConsumeInput each on a fresh input per iteration.
+		var ids []string
+		b.Run("QueueAccepted/"+size, func(b *testing.B) {
+			ids = benchIDs("q-", b.N)
+			ins := make([]Input, b.N)
+			for i, id := range ids {
+				s.AdmissionWitnesses[id] = AdmissionWitness{Lane: Some(LaneQueue), Plan: Some(PlanQueued)}
+				ins[i] = QueueAccepted{inputRef{id}}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.Apply(ins[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("StageForRun/"+size, func(b *testing.B) {
+			ins := make([]Input, b.N)
+			for i, id := range benchIDs("st-", b.N) {
+				s.AdmissionWitnesses[id] = AdmissionWitness{Lane: Some(LaneQueue), Plan: Some(PlanQueued)}
+				if _, err := s.Apply(QueueAccepted{inputRef{id}}); err != nil {
+					b.Fatal(err)
+				}
+				ins[i] = StageForRun{InputID: id, RunID: "r1"}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.Apply(ins[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("ConsumeInput/"+size, func(b *testing.B) {
+			ins := make([]Input, b.N)
+			for i, id := range benchIDs("c-", b.N) {
+				s.AdmissionWitnesses[id] = AdmissionWitness{Lane: Some(LaneQueue), Plan: Some(PlanQueued)}
+				if _, err := s.Apply(QueueAccepted{inputRef{id}}); err != nil {
+					b.Fatal(err)
+				}
+				ins[i] = ConsumeInput{inputRef{id}}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.Apply(ins[i]); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -448,33 +519,28 @@ func BenchmarkAdmission(b *testing.B) {
 				}
 			}
 		})
-		b.Run("QueueAccepted/"+size, func(b *testing.B) {
-			benchRound++
-			ins := make([]Input, b.N)
-			for i := range ins {
-				id := "q-" + strconv.Itoa(benchRound) + "-" + strconv.Itoa(i)
-				s.AdmissionWitnesses[id] = AdmissionWitness{Lane: Some(LaneQueue), Plan: Some(PlanQueued)}
-				ins[i] = QueueAccepted{inputRef{id}}
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := s.Apply(ins[i]); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 		b.Run("Accept/"+size, func(b *testing.B) {
-			benchRound++
 			reqs := make([]AcceptRequest, b.N)
-			for i := range reqs {
-				reqs[i] = prompt("a-" + strconv.Itoa(benchRound) + "-" + strconv.Itoa(i))
+			for i, id := range benchIDs("a-", b.N) {
+				reqs[i] = prompt(id)
+				reqs[i].IdempotencyKey = Some("k" + id)
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if _, err := s.Accept(reqs[i]); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("AcceptDeduplicated/"+size, func(b *testing.B) {
+			dup := prompt("dup")
+			dup.IdempotencyKey = Some("k-pre")
+			put(&s, &s.AdmissionIdempotencyInputs, "k-pre", "pre-1")
+			b.ReportAllocs()
+			for b.Loop() {
+				if res, err := s.Accept(dup); err != nil || res.Outcome.Outcome != AcceptDeduplicated {
+					b.Fatal(res, err)
 				}
 			}
 		})

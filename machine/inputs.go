@@ -468,25 +468,18 @@ type InputFacts struct {
 
 // PublicTerminalOutcome maps consistent input facts to the public terminal outcome:
 // Consumed→Completed, Superseded, Coalesced, Abandoned with reason Cancelled→Cancelled,
-// other abandonments→Abandoned, non-terminal→none. ok is false for inconsistent facts.
+// other abandonments→Abandoned, non-terminal→none. ok is false for inconsistent facts
+// (spec §7.7; the same arms as ResolveInputPublicTerminalOutcome).
 func (f InputFacts) PublicTerminalOutcome() (outcome Opt[InputPublicTerminalOutcome], ok bool) {
-	kind, reason := f.TerminalKind, f.AbandonReason
-	switch f.Phase {
-	case RecoveredAccepted, RecoveredQueued, RecoveredStaged, RecoveredApplied, RecoveredAppliedPendingConsumption:
-		return None[InputPublicTerminalOutcome](), !kind.Present() && !reason.Present()
-	case RecoveredConsumed:
-		return Some(PublicOutcomeCompleted), kind.Is(TerminalConsumed) && !reason.Present()
-	case RecoveredSuperseded:
-		return Some(PublicOutcomeSuperseded), kind.Is(TerminalSuperseded) && !reason.Present()
-	case RecoveredCoalesced:
-		return Some(PublicOutcomeCoalesced), kind.Is(TerminalCoalesced) && !reason.Present()
-	case RecoveredAbandoned:
-		if reason.Is(AbandonCancelled) {
-			return Some(PublicOutcomeCancelled), kind.Is(TerminalAbandoned)
+	for _, arm := range publicOutcomeArms {
+		if arm.phase(f.Phase) && arm.facts(f) {
+			if arm.outcome != 0 {
+				outcome = Some(arm.outcome)
+			}
+			return outcome, true
 		}
-		return Some(PublicOutcomeAbandoned), kind.Is(TerminalAbandoned) && reason.Present()
 	}
-	return None[InputPublicTerminalOutcome](), false
+	return outcome, false
 }
 
 // ResolveInputPublicTerminalOutcome classifies an input's public terminal outcome
@@ -500,21 +493,88 @@ func (in ResolveInputPublicTerminalOutcome) step(s *State) (Effects, error) {
 	return step(s, in, publicOutcomeRules)
 }
 
-var consistentFacts = "the phase and terminal facts are consistent"
-
-var publicOutcomeRules = []rule[ResolveInputPublicTerminalOutcome]{
-	{
-		name: "ResolveInputPublicTerminalOutcome", from: phasesOf(PhaseIdle),
-		guards: []guard[ResolveInputPublicTerminalOutcome]{{consistentFacts, func(_ *State, in ResolveInputPublicTerminalOutcome) bool {
-			_, ok := in.PublicTerminalOutcome()
-			return ok
-		}}},
-		emit: func(_ *State, in ResolveInputPublicTerminalOutcome) Effects {
-			outcome, _ := in.PublicTerminalOutcome()
-			return Effects{InputPublicTerminalOutcomeResolved{InputID: in.InputID, TerminalOutcome: outcome}}
-		},
-	},
+// factsArm is one §7.7 classifier transition over InputFacts: the phase guard and the
+// terminal-facts guard, named as the DSL names them, and the public outcome it yields
+// (0: none, the input is not terminal).
+type factsArm struct {
+	rule, phaseGuard, factsGuard string
+	phase                        func(RecoveredInputObservedPhase) bool
+	facts                        func(InputFacts) bool
+	outcome                      InputPublicTerminalOutcome
 }
+
+func isPhase(p RecoveredInputObservedPhase) func(RecoveredInputObservedPhase) bool {
+	return func(q RecoveredInputObservedPhase) bool { return q == p }
+}
+
+func nonTerminalPhase(p RecoveredInputObservedPhase) bool {
+	switch p {
+	case RecoveredAccepted, RecoveredQueued, RecoveredStaged, RecoveredApplied, RecoveredAppliedPendingConsumption:
+		return true
+	}
+	return false
+}
+
+func terminalWith(kind InputTerminalKind) func(InputFacts) bool {
+	return func(f InputFacts) bool { return f.TerminalKind.Is(kind) && !f.AbandonReason.Present() }
+}
+
+var (
+	nonTerminalArm = factsArm{"NonTerminal", "non_terminal_phase: Accepted, Queued, Staged, Applied or AppliedPendingConsumption",
+		"terminal_absent: no terminal_kind and no abandon_reason", nonTerminalPhase,
+		func(f InputFacts) bool { return !f.TerminalKind.Present() && !f.AbandonReason.Present() }, 0}
+	consumedArm = factsArm{"Consumed", "consumed_phase", "consumed_terminal: terminal_kind Consumed, no abandon_reason",
+		isPhase(RecoveredConsumed), terminalWith(TerminalConsumed), PublicOutcomeCompleted}
+	supersededArm = factsArm{"Superseded", "superseded_phase", "superseded_terminal: terminal_kind Superseded, no abandon_reason",
+		isPhase(RecoveredSuperseded), terminalWith(TerminalSuperseded), PublicOutcomeSuperseded}
+	coalescedArm = factsArm{"Coalesced", "coalesced_phase", "coalesced_terminal: terminal_kind Coalesced, no abandon_reason",
+		isPhase(RecoveredCoalesced), terminalWith(TerminalCoalesced), PublicOutcomeCoalesced}
+	cancelledArm = factsArm{"Cancelled", "abandoned_phase", "cancelled_terminal: terminal_kind Abandoned, abandon_reason Cancelled",
+		isPhase(RecoveredAbandoned), func(f InputFacts) bool {
+			return f.TerminalKind.Is(TerminalAbandoned) && f.AbandonReason.Is(AbandonCancelled)
+		}, PublicOutcomeCancelled}
+	abandonedArm = factsArm{"Abandoned", "abandoned_phase", "abandoned_terminal: terminal_kind Abandoned, an abandon_reason other than Cancelled",
+		isPhase(RecoveredAbandoned), func(f InputFacts) bool {
+			return f.TerminalKind.Is(TerminalAbandoned) && f.AbandonReason.Present() && !f.AbandonReason.Is(AbandonCancelled)
+		}, PublicOutcomeAbandoned}
+	// ClassifyInputTerminality has one Abandoned arm for every reason, Cancelled included.
+	anyAbandonedArm = factsArm{"Abandoned", "abandoned_phase", "abandoned_terminal: terminal_kind Abandoned with an abandon_reason",
+		isPhase(RecoveredAbandoned), func(f InputFacts) bool {
+			return f.TerminalKind.Is(TerminalAbandoned) && f.AbandonReason.Present()
+		}, PublicOutcomeAbandoned}
+)
+
+// factsRules builds the per_phase [Idle] transitions of a classifier from its arms.
+func factsRules[I interface {
+	Input
+	facts() InputFacts
+}](prefix string, arms []factsArm, emit func(in I, outcome InputPublicTerminalOutcome) Effect) []rule[I] {
+	rules := make([]rule[I], len(arms))
+	for i, arm := range arms {
+		rules[i] = rule[I]{
+			name: prefix + arm.rule, from: phasesOf(PhaseIdle),
+			guards: []guard[I]{
+				{arm.phaseGuard, func(_ *State, in I) bool { return arm.phase(in.facts().Phase) }},
+				{arm.factsGuard, func(_ *State, in I) bool { return arm.facts(in.facts()) }},
+			},
+			emit: func(_ *State, in I) Effects { return Effects{emit(in, arm.outcome)} },
+		}
+	}
+	return rules
+}
+
+func (f InputFacts) facts() InputFacts { return f }
+
+var publicOutcomeArms = []factsArm{nonTerminalArm, consumedArm, supersededArm, coalescedArm, cancelledArm, abandonedArm}
+
+var publicOutcomeRules = factsRules("ResolveInputPublicTerminalOutcome", publicOutcomeArms,
+	func(in ResolveInputPublicTerminalOutcome, outcome InputPublicTerminalOutcome) Effect {
+		e := InputPublicTerminalOutcomeResolved{InputID: in.InputID}
+		if outcome != 0 {
+			e.TerminalOutcome = Some(outcome)
+		}
+		return e
+	})
 
 // InputPublicTerminalOutcomeResolved carries the public terminal outcome (local).
 type InputPublicTerminalOutcomeResolved struct {
@@ -539,19 +599,11 @@ func (in ClassifyInputTerminality) step(s *State) (Effects, error) {
 	return step(s, in, terminalityRules)
 }
 
-var terminalityRules = []rule[ClassifyInputTerminality]{
-	{
-		name: "ClassifyInputTerminality", from: phasesOf(PhaseIdle),
-		guards: []guard[ClassifyInputTerminality]{{consistentFacts, func(_ *State, in ClassifyInputTerminality) bool {
-			_, ok := in.PublicTerminalOutcome()
-			return ok
-		}}},
-		emit: func(_ *State, in ClassifyInputTerminality) Effects {
-			outcome, _ := in.PublicTerminalOutcome()
-			return Effects{InputBehavioralTerminalityResolved{InputID: in.InputID, Terminal: outcome.Present()}}
-		},
-	},
-}
+var terminalityRules = factsRules("ClassifyInputTerminality",
+	[]factsArm{nonTerminalArm, consumedArm, supersededArm, coalescedArm, anyAbandonedArm},
+	func(in ClassifyInputTerminality, outcome InputPublicTerminalOutcome) Effect {
+		return InputBehavioralTerminalityResolved{InputID: in.InputID, Terminal: outcome != 0}
+	})
 
 // InputBehavioralTerminalityResolved says whether an input is terminal (local).
 type InputBehavioralTerminalityResolved struct {
@@ -615,18 +667,24 @@ func (s *State) inputsWhere(keep func(TrackedInput) bool) []InputView {
 	return out
 }
 
-// checkInputInvariants: a terminal input has no lane; a staged input has a run; a tracked
-// input's phase and terminal kind agree.
+// checkInputInvariants: every tracked input's phase, terminal kind and abandon reason are
+// consistent (the §7.7 classifiers accept them); a terminal input is in no lane; a staged
+// input has a run; every tracked input has an admission sequence.
 func (s *State) checkInputInvariants() error {
 	for id, t := range s.InputStates {
-		if _, ok := s.inputView(id, t).TerminalOutcome.Lookup(); t.Terminal() != ok {
-			return broken("input " + id + ": phase " + t.Phase.String() + " and terminal kind " + t.TerminalKind.String() + " disagree")
+		facts := InputFacts{InputID: id, Phase: RecoveredInputObservedPhase(publicLifecycle(t.Phase)), TerminalKind: t.TerminalKind, AbandonReason: t.AbandonReason}
+		if _, ok := facts.PublicTerminalOutcome(); !ok {
+			return broken("input " + id + ": phase " + t.Phase.String() + ", terminal kind " + t.TerminalKind.String() +
+				" and abandon reason " + t.AbandonReason.String() + " disagree")
 		}
 		if t.Terminal() && (t.Lane.Present() || t.RecoveryLane.Present()) {
 			return broken("input " + id + ": a terminal input has no lane")
 		}
 		if t.Phase == InputStaged && !t.RunID.Present() {
 			return broken("input " + id + ": a staged input has a run")
+		}
+		if !t.AdmissionSeq.Present() {
+			return broken("input " + id + ": a tracked input has an admission sequence")
 		}
 	}
 	return nil
