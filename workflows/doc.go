@@ -2,8 +2,9 @@
 // SessionWorkflow per session, holding that session's machine.State, and one singleton
 // UnboundAuthorityWorkflow answering live requests no session owns. It is the only caller
 // of the machine's Apply. It owns durability: continue-as-new, search attributes, current
-// details, versioning. It must never import the activities' plugin hosts directly, the
-// operating system or randomness: workflow code is deterministic.
+// details, versioning. It imports machine, and activities only to name activities and
+// their input and result types; it never calls a plugin itself, and workflow code uses no
+// clock, randomness, goroutine or map order (workflow.Now, DeterministicKeys).
 //
 // # Messages
 //
