@@ -287,3 +287,15 @@ func TestSignalEnvelopes(t *testing.T) {
 		})
 	}
 }
+
+// TestContinueAsNewWhenSuggested: the run continues as new as soon as Temporal suggests it
+// (history size or length), whatever its own message count.
+func TestContinueAsNewWhenSuggested(t *testing.T) {
+	env := newEnv(t)
+	env.SetContinueAsNewSuggested(true)
+	env.ExecuteWorkflow(workflows.SessionWorkflowName, workflows.SessionParams{SessionID: testSession})
+	var can *workflow.ContinueAsNewError
+	if !errors.As(env.GetWorkflowError(), &can) {
+		t.Fatalf("workflow error = %v, want continue-as-new", env.GetWorkflowError())
+	}
+}
