@@ -183,3 +183,50 @@ func TestRealReconfigureSessionLlm(t *testing.T) {
 		return v == reference.ModelRealtime, fmt.Errorf("value %q", v)
 	})
 }
+
+// TestRealOperationAcrossContinueAsNew: a reconfigure that makes its run due for
+// continue-as-new holds the drain until it finishes, while concurrent updates (refused as
+// retryable NotReady during the drain, then retried by the client with the same update ID)
+// and signals all land exactly once.
+func TestRealOperationAcrossContinueAsNew(t *testing.T) {
+	_, sc := realClient(t, sessionclient.Options{Session: workflows.Options{MaxMessagesPerRun: 3}})
+	ctx := context.Background()
+	session := fmt.Sprintf("drain-%d", time.Now().UnixNano()) // fresh under -count
+	if _, err := sc.Open(ctx, session); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Apply(ctx, session, machine.PrepareBindings{AgentRuntimeID: "rt", FenceToken: 1, Generation: machine.Some[uint64](1), SessionID: session}); err != nil {
+		t.Fatal(err)
+	}
+	const others = 10
+	errs := make(chan error, 1+2*others)
+	go func() {
+		_, err := sc.ReconfigureSessionLlm(ctx, session, machine.SessionLlmReconfigureRequest{Model: machine.Some(reference.ModelText), Provider: machine.Some(machine.ProviderOpenAI)})
+		errs <- err
+	}()
+	for range others {
+		go func() {
+			_, err := sc.Apply(ctx, session, machine.RegisterSession{SessionID: session})
+			errs <- err
+		}()
+		go func() { errs <- sc.Signal(ctx, session, machine.RegisterSession{SessionID: session}) }()
+	}
+	for range 1 + 2*others {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var status workflows.ShellStatus
+	eventually(t, 10*time.Second, "every message applied", func() (bool, error) {
+		var err error
+		status, err = sc.ShellStatus(ctx, session)
+		return err == nil && status.Messages == 3+2*others, err
+	})
+	if status.UpdatesApplied != 3+others || status.SignalsApplied != others || status.Runs < 1 {
+		t.Fatalf("status = %+v", status.ShellState)
+	}
+	llm, err := sc.LlmIdentity(ctx, session)
+	if err != nil || llm.Identity.Get().Model != reference.ModelText {
+		t.Fatalf("identity = %+v, %v", llm, err)
+	}
+}
