@@ -23,8 +23,12 @@ type LlmIdentity struct {
 	BaseFilter    machine.ToolFilter                               `json:"capability_base_filter"`
 }
 
-// RealtimeStatus is the realtime attachment and live topology status (spec §9.3).
+// RealtimeStatus is the realtime attachment and live topology status (spec §9.3): the
+// machine's public projections (attachment status, channel status) and the fields behind
+// them.
 type RealtimeStatus struct {
+	AttachmentStatus       machine.RealtimeAttachmentStatus    `json:"attachment_status"`
+	ChannelStatus          machine.RealtimeChannelStatus       `json:"channel_status"`
 	IntentPresent          bool                                `json:"realtime_intent_present"`
 	BindingState           machine.RealtimeBindingState        `json:"realtime_binding_state"`
 	BindingAuthorityEpoch  machine.Opt[uint64]                 `json:"realtime_binding_authority_epoch"`
@@ -76,6 +80,7 @@ func llmIdentityOf(s *machine.State) LlmIdentity {
 
 func realtimeStatusOf(s *machine.State) RealtimeStatus {
 	return RealtimeStatus{
+		AttachmentStatus: s.RealtimeAttachmentStatus(), ChannelStatus: s.RealtimeChannelStatus(),
 		IntentPresent: s.RealtimeIntentPresent, BindingState: s.RealtimeBindingState,
 		BindingAuthorityEpoch: s.RealtimeBindingAuthorityEpoch, ReattachRequired: s.RealtimeReattachRequired,
 		ReconnectCycleState: s.RealtimeReconnectCycleState, ReconnectAttemptCount: s.RealtimeReconnectAttemptCount,

@@ -103,6 +103,9 @@ func TestReconfigureLiveTopologySaga(t *testing.T) {
 			if c.wantErr == "" && result.Authority.AuthorityEpoch != rt.BindingAuthorityEpoch.Get() {
 				t.Errorf("returned authority %d differs from the binding %d", result.Authority.AuthorityEpoch, rt.BindingAuthorityEpoch.Get())
 			}
+			if c.wantErr == "" && rt.AttachmentStatus != machine.AttachmentBindingNotReady {
+				t.Errorf("attachment status %s after a reattach, want BindingNotReady", rt.AttachmentStatus)
+			}
 			if closed != c.wantClosed {
 				t.Errorf("channel closed = %v, want %v", closed, c.wantClosed)
 			}
