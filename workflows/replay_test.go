@@ -138,7 +138,18 @@ func TestRecordHistories(t *testing.T) {
 		st, err := sc.ShellStatus(ctx, session)
 		return err == nil && st.Runs >= 1 && st.SignalsApplied+st.SignalsRefused == 4, err
 	})
-	flows := []struct{ name, workflowID string }{{"session", id}, {"unbound", workflows.UnboundWorkflowID}}
+	const liveSession = "recorded-live"
+	if _, err := sc.Open(ctx, liveSession); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := sc.OpenLive(ctx, liveSession, time.Minute, testIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.AdmitWebsocketToken(ctx, opened.Token, opened.ChannelID); err != nil {
+		t.Fatal(err)
+	}
+	flows := []struct{ name, workflowID string }{{"session", id}, {"live", workflows.WorkflowID(liveSession)}, {"unbound", workflows.UnboundWorkflowID}}
 	for _, flow := range flows {
 		var runs []*workflowpb.WorkflowExecutionInfo
 		eventually(t, 10*time.Second, "visibility lists every run of "+flow.name, func() (bool, error) {
