@@ -247,7 +247,7 @@ func reservePorts(opts Options) (ports servicePorts, err error) {
 	for _, p := range []struct {
 		name string
 		port int
-	}{{"frontend", opts.FrontendPort}, {"frontend HTTP", opts.FrontendPort + 1000}, {"web UI", opts.UIPort}} {
+	}{{"frontend", opts.FrontendPort}, {"frontend HTTP", opts.FrontendPort + 10}, {"web UI", opts.UIPort}} {
 		if p.port <= 0 {
 			continue
 		}
@@ -278,7 +278,7 @@ func serverConfig(opts Options, sqlCfg *config.SQL, frontend string, ports servi
 		return config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: membership, BindOnIP: opts.Host}}
 	}
 	frontendService := service(opts.FrontendPort, ports.membership[0])
-	frontendService.RPC.HTTPPort = opts.FrontendPort + 1000
+	frontendService.RPC.HTTPPort = opts.FrontendPort + 10
 	return &config.Config{
 		Global: config.Global{Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: opts.Host}},
 		Persistence: config.Persistence{

@@ -17,8 +17,8 @@ import (
 	"go.temporal.io/sdk/client"
 )
 
-// freePort returns a port p such that p and p+1000 are free (the frontend serves HTTP on
-// p+1000).
+// freePort returns a port p such that p and p+10 are free (the frontend serves HTTP on
+// p+10).
 func freePort(t *testing.T) int {
 	t.Helper()
 	for i := 0; i < 50; i++ {
@@ -28,10 +28,10 @@ func freePort(t *testing.T) int {
 		}
 		p := l.Addr().(*net.TCPAddr).Port
 		l.Close()
-		if p+1000 > 65535 {
+		if p+10 > 65535 {
 			continue
 		}
-		if l2, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p+1000))); err == nil {
+		if l2, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p+10))); err == nil {
 			l2.Close()
 			return p
 		}
