@@ -1,0 +1,19 @@
+// Package activities holds the Temporal activities that call the plugins: one activity
+// per plugin operation, no session state. Each activity builds the idempotency key from
+// the workflow ID and activity ID (stable across retries), calls the plugin with the
+// activity context (cancellation and deadlines reach the plugin), and maps failures to
+// Temporal application errors with [ToApplicationError].
+//
+// # Error mapping
+//
+// The ApplicationError type is the plugin reason in CamelCase, which for live rejections
+// equals the machine's rejection reason (ChannelNotFound, NoAdapter, ChannelNotReady,
+// UnsupportedCommand, AdapterError, InternalHostError, …). Plugin outages
+// (PluginUnavailable, PluginCrashLoop, PluginRefused) and errors the plugin marks
+// retryable are retried after a delay; every other reason is a contract error and is
+// not retried.
+//
+// # What it must not import
+//
+// workflows/ and machine/ internals beyond data types; it holds no session state.
+package activities
