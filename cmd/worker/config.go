@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"strings"
 )
 
 // Config is everything the worker can be told, from flags or a JSON config file (flags
@@ -33,8 +31,11 @@ type Config struct {
 	TemporalAddress string    `json:"temporal_address"`
 	TLS             TLSConfig `json:"tls"`
 
-	// Plugins replace the built-in plugins by external binaries, by kind ("llmhost", "live").
-	Plugins map[string]PluginBinary `json:"plugins"`
+	// PluginManifest is a JSON file naming external plugin binaries by kind ("llmhost",
+	// "live"): {"live": {"path": "...", "sha256": "...", "version": "..."}}. Kinds it
+	// does not name use the built-in plugins. On SIGHUP the worker re-reads it and
+	// hot-swaps the kinds whose entry changed.
+	PluginManifest string `json:"plugin_manifest"`
 	// ModelCatalogue is a JSON file of models for the built-in LLM host plugin.
 	ModelCatalogue string `json:"model_catalogue"`
 
@@ -55,12 +56,6 @@ func (t TLSConfig) Enabled() bool {
 	return t.CertFile != "" || t.KeyFile != "" || t.CAFile != "" || t.ServerName != ""
 }
 
-// PluginBinary is an external plugin: its path and the SHA-256 its contents must have.
-type PluginBinary struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-}
-
 // PluginKinds are the plugin kinds the worker runs.
 var PluginKinds = []string{"llmhost", "live"}
 
@@ -74,21 +69,6 @@ func defaultConfig() Config {
 		TaskQueue:    "meerkat-sessions",
 		LogLevel:     "info",
 	}
-}
-
-// pluginFlag collects repeated --plugin kind=path@sha256 flags.
-type pluginFlag map[string]PluginBinary
-
-func (p pluginFlag) String() string { return "" }
-
-func (p pluginFlag) Set(v string) error {
-	kind, rest, ok := strings.Cut(v, "=")
-	path, sum, ok2 := strings.Cut(rest, "@")
-	if !ok || !ok2 || path == "" {
-		return fmt.Errorf("want kind=path@sha256, got %q", v)
-	}
-	p[kind] = PluginBinary{Path: path, SHA256: sum}
-	return nil
 }
 
 // parseConfig reads flags (and the config file a flag names) into a validated Config.
@@ -108,8 +88,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	tlsKey := fs.String("tls-key", "", "client key for --temporal-address")
 	tlsCA := fs.String("tls-ca", "", "CA bundle that signs the cluster's certificate")
 	tlsName := fs.String("tls-server-name", "", "server name to verify on the cluster's certificate")
-	plugins := pluginFlag{}
-	fs.Var(plugins, "plugin", "external plugin binary as kind=path@sha256 (kind: llmhost or live); repeatable")
+	manifest := fs.String("plugins", "", "JSON manifest of external plugin binaries by kind (re-read on SIGHUP to hot-swap)")
 	models := fs.String("models", "", "JSON model catalogue for the built-in LLM host plugin")
 	logLevel := fs.String("log-level", "", "trace, debug, info, warn or error (default info)")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON lines")
@@ -144,13 +123,11 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	if *logJSON {
 		cfg.LogJSON = true
 	}
-	for kind, bin := range plugins {
-		if cfg.Plugins == nil {
-			cfg.Plugins = map[string]PluginBinary{}
-		}
-		cfg.Plugins[kind] = bin
+	setString(&cfg.PluginManifest, *manifest)
+	if err := cfg.validate(); err != nil {
+		return Config{}, err
 	}
-	return cfg, cfg.validate()
+	return cfg, nil
 }
 
 func setString(dst *string, v string) {
@@ -171,8 +148,6 @@ func loadConfigFile(path string, cfg *Config) error {
 	}
 	return nil
 }
-
-var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 var logLevels = map[string]bool{"trace": true, "debug": true, "info": true, "warn": true, "error": true}
 
@@ -199,21 +174,6 @@ func (c Config) validate() error {
 	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		errs = append(errs, errors.New("tls: give both --tls-cert and --tls-key, or neither"))
-	}
-	for kind, bin := range c.Plugins {
-		known := false
-		for _, k := range PluginKinds {
-			known = known || k == kind
-		}
-		if !known {
-			errs = append(errs, fmt.Errorf("plugins: unknown kind %q (kinds: %s)", kind, strings.Join(PluginKinds, ", ")))
-		}
-		if bin.Path == "" {
-			errs = append(errs, fmt.Errorf("plugins.%s.path: required", kind))
-		}
-		if !sha256Hex.MatchString(bin.SHA256) {
-			errs = append(errs, fmt.Errorf("plugins.%s.sha256: want 64 lowercase hex digits (sha256sum of the binary), got %q", kind, bin.SHA256))
-		}
 	}
 	if !logLevels[c.LogLevel] {
 		errs = append(errs, fmt.Errorf("log_level: %q is not one of trace, debug, info, warn, error", c.LogLevel))

@@ -9,7 +9,6 @@ import (
 )
 
 func TestParseConfig(t *testing.T) {
-	sum := strings.Repeat("ab", 32)
 	file := filepath.Join(t.TempDir(), "worker.json")
 	if err := os.WriteFile(file, []byte(`{"data_dir":"/from/file","ui_port":9000,"log_level":"debug"}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -24,11 +23,8 @@ func TestParseConfig(t *testing.T) {
 		{"file then flags", []string{"-config", file, "-data-dir", "/flag"}, func(c Config) bool {
 			return c.DataDir == "/flag" && c.UIPort == 9000 && c.LogLevel == "debug"
 		}, ""},
-		{"plugin flag", []string{"-plugin", "live=/bin/x@" + sum}, func(c Config) bool { return c.Plugins["live"].Path == "/bin/x" }, ""},
+		{"plugin manifest", []string{"-plugins", "/etc/plugins.json"}, func(c Config) bool { return c.PluginManifest == "/etc/plugins.json" }, ""},
 		{"external cluster", []string{"-temporal-address", "h:7233", "-tls-ca", "ca.pem"}, func(c Config) bool { return c.TLS.Enabled() }, ""},
-		{"bad plugin kind", []string{"-plugin", "tts=/x@" + sum}, nil, `unknown kind "tts"`},
-		{"bad checksum", []string{"-plugin", "live=/x@nope"}, nil, "64 lowercase hex"},
-		{"bad plugin form", []string{"-plugin", "live"}, nil, "kind=path@sha256"},
 		{"tls without address", []string{"-tls-ca", "ca.pem"}, nil, "only with --temporal-address"},
 		{"half a key pair", []string{"-temporal-address", "h:1", "-tls-cert", "c"}, nil, "both --tls-cert and --tls-key"},
 		{"ui on frontend", []string{"-ui-port", "7233"}, nil, "collides"},
