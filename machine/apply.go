@@ -204,7 +204,7 @@ type rule[I any] struct {
 }
 
 // step runs the DSL selection semantics for one input over its rules.
-func step[I Input](s *State, in I, rules []rule[I]) (Effects, error) {
+func step[I interface{ Name() string }](s *State, in I, rules []rule[I]) (Effects, error) {
 	var best *rule[I]
 	bestPassed, failed := -1, ""
 	for i := range rules {

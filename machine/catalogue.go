@@ -121,8 +121,14 @@ func jsonName(f reflect.StructField) string {
 	return f.Name
 }
 
-// Transitions of a rule table, with the phases they start from.
+// specOf builds the catalogue entry of an input from its rule table.
 func specOf[I Input](group string, origin Origin, doc string, rules []rule[I]) InputSpec {
+	return specAs[I](group, origin, doc, rules)
+}
+
+// specAs builds the catalogue entry of input I whose rules are written over another type
+// R (two inputs sharing one rule table, such as the token families).
+func specAs[I Input, R any](group string, origin Origin, doc string, rules []rule[R]) InputSpec {
 	var zero I
 	var from phaseSet
 	names := make([]string, 0, len(rules))
@@ -160,7 +166,7 @@ func init() {
 		}
 	}
 	effectTypes = make(map[string]reflect.Type)
-	for _, list := range [][]Effect{lifecycleEffects, turnEffects, completionEffects, admissionEffects, liveEffects, realtimeEffects, llmEffects} {
+	for _, list := range [][]Effect{lifecycleEffects, turnEffects, completionEffects, admissionEffects, inputLifecycleEffects, liveEffects, realtimeEffects, llmEffects} {
 		for _, e := range list {
 			effectTypes[e.Name()] = reflect.TypeOf(e)
 		}

@@ -93,6 +93,18 @@
 //     runtime_stop_deferred, and Recycle clears pre_run_phase with current_run_id: the
 //     v0.7.1 text otherwise breaks its own §1.7 invariants.
 //   - DrainQueuedRun requires that no run is bound.
+//   - Input-lifecycle steps (stage, rollback, mark, consume, supersede, coalesce, abandon,
+//     lane changes) apply only to inputs that are not terminal yet; upstream leaves this
+//     to the shell. A terminal outcome is never overwritten.
+//   - The admission plan's arm 3 takes an Operation with a requested Queue lane, as the
+//     DSL guard does (the spec's prose calls that combination rejected).
+//   - The accept pipeline (State.Accept) checks the plan and the admission signal without
+//     writing before validation, as upstream's shell does; a request no plan admits, a
+//     reused input id and a terminal coalesce target are ValidationFailed errors. The
+//     lifecycle gate answers Rejected{NotReady} in Initializing, Retired and Stopped.
+//     StageAccept returns a handle that restores the pre-accept state (§7.1 step 7).
+//   - A token whose issued_at_ms + ttl_ms would overflow is refused (the DSL's sum would
+//     wrap to an expiry in the past).
 //   - The state records one value per tracked input, channel and token instead of the
 //     DSL's parallel maps; JSON names stay the DSL's where a DSL field exists.
 //   - Tokens are stored and compared by their SHA-256 digest, never by the raw value.

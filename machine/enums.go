@@ -178,7 +178,7 @@ var turnCancellationReasonNamesList = [...]string{"", "Observed"}
 
 // TurnCancellationReason variants.
 const (
-	CancellationObserved TurnCancellationReason = 1 + iota
+	CancelReasonObserved TurnCancellationReason = 1 + iota
 )
 
 // LlmRetryFailureKind is the DSL enumeration `LlmRetryFailureKind`.
@@ -925,11 +925,11 @@ var admissionPolicyConsumePointNamesList = [...]string{"", "OnAccept", "OnApply"
 
 // AdmissionPolicyConsumePoint variants.
 const (
-	ConsumeOnAccept AdmissionPolicyConsumePoint = 1 + iota
-	ConsumeOnApply
-	ConsumeOnRunStart
-	ConsumeOnRunComplete
-	ConsumeExplicitAck
+	ConsumePointOnAccept AdmissionPolicyConsumePoint = 1 + iota
+	ConsumePointOnApply
+	ConsumePointOnRunStart
+	ConsumePointOnRunComplete
+	ConsumePointExplicitAck
 )
 
 // AdmissionPolicyDrainPolicy is the DSL enumeration `AdmissionPolicyDrainPolicy`.

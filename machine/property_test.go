@@ -35,8 +35,12 @@ func TestRandomSequences(t *testing.T) {
 		prev := sequenceCounters(t, &s)
 		for i := 0; i < episode && done < total; i++ {
 			done++
-			in := g.input(&s)
 			before := snapshot(t, &s)
+			if g.r.IntN(8) == 0 {
+				checkAccept(t, g, &s, before)
+				continue
+			}
+			in := g.input(&s)
 			pfx, perr := s.Preview(in)
 			if after := snapshot(t, &s); !bytes.Equal(before, after) {
 				t.Fatalf("step %d: Preview(%s) changed the state", done, describe(in))
@@ -69,6 +73,24 @@ func TestRandomSequences(t *testing.T) {
 		}
 	}
 	t.Logf("accepted inputs by name over %d steps: %v", total, accepted)
+}
+
+// checkAccept runs the §7.1 pipeline on a random request: an error must leave the state as
+// it was, and an accepted or deduplicated request must keep the invariants.
+func checkAccept(t *testing.T, g *inputGen, s *State, before []byte) {
+	t.Helper()
+	var req AcceptRequest
+	g.fill(reflect.ValueOf(&req).Elem(), "")
+	res, err := s.Accept(req)
+	if err != nil || res.Outcome.Outcome != AcceptAccepted {
+		if after := snapshot(t, s); !bytes.Equal(before, after) && err != nil {
+			t.Fatalf("failed accept %+v changed the state: %v", req, err)
+		}
+	}
+	if ierr := s.CheckInvariants(); ierr != nil {
+		t.Fatalf("after accept %+v: %v", req, ierr)
+	}
+	checkRoundTrip(t, s)
 }
 
 func describe(in Input) string {

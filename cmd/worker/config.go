@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/meerkat-temporal/meerkat/workflows"
 	"io"
 	"os"
 )
@@ -66,7 +67,7 @@ func defaultConfig() Config {
 		FrontendPort: 7233,
 		UIPort:       8233,
 		Namespace:    "default",
-		TaskQueue:    "meerkat-sessions",
+		TaskQueue:    workflows.TaskQueue,
 		LogLevel:     "info",
 	}
 }

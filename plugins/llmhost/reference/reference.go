@@ -254,15 +254,20 @@ func (p *Plugin) ApplyIdentity(_ context.Context, req *llmhost.ApplyIdentityRequ
 	if _, ok := p.cat[req.Identity.Model]; !ok {
 		return pluginerr.New(llmhost.UnknownModel, "model %q is not in the catalogue (known: %s)", req.Identity.Model, strings.Join(p.cat.Names(), ", "))
 	}
+	return p.updateLive(req.SessionID, func(rec *sessionRecord) { rec.Identity = req.Identity })
+}
+
+// updateLive replaces the session's applied (not yet persisted) record by a changed copy.
+func (p *Plugin) updateLive(sessionID string, change func(*sessionRecord)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	rec, err := p.recordLocked(req.SessionID)
+	rec, err := p.recordLocked(sessionID)
 	if err != nil {
 		return err
 	}
 	next := *rec
-	next.Identity = req.Identity
-	p.live[req.SessionID] = &next
+	change(&next)
+	p.live[sessionID] = &next
 	return nil
 }
 
@@ -271,16 +276,7 @@ func (p *Plugin) ApplyToolVisibilityState(_ context.Context, req *llmhost.ApplyT
 	if err := requireSession(req.SessionID); err != nil {
 		return err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	rec, err := p.recordLocked(req.SessionID)
-	if err != nil {
-		return err
-	}
-	next := *rec
-	next.Visibility = req.State
-	p.live[req.SessionID] = &next
-	return nil
+	return p.updateLive(req.SessionID, func(rec *sessionRecord) { rec.Visibility = req.State })
 }
 
 // PersistLiveSession implements [llmhost.Host]: the applied state is written to the

@@ -1,0 +1,103 @@
+// Package workflows is the Temporal shell of the Meerkat session runtime: one durable
+// SessionWorkflow per session, holding that session's machine.State, and one singleton
+// UnboundAuthorityWorkflow answering live requests no session owns. It is the only caller
+// of the machine's Apply. It owns durability: continue-as-new, search attributes, current
+// details, versioning. It imports machine, and activities only to name activities and
+// their input and result types; it never calls a plugin itself, and workflow code uses no
+// clock, randomness, goroutine or map order (workflow.Now, DeterministicKeys).
+//
+// # Messages
+//
+// Every input of machine.Catalogue whose Origin is machine.OriginCaller is accepted as a
+// Temporal signal and as an update, both named exactly as the input, with the input's
+// JSON (snake_case DSL field names, enum values as the DSL spells them) as the single
+// payload. So the stock CLI drives a session:
+//
+//	temporal workflow signal --workflow-id meerkat-session/s1 --name Retire --input '{}'
+//	temporal workflow update execute --workflow-id meerkat-session/s1 --name Retire --input '{}'
+//
+// Payloads are received raw (converter.RawValue) and decoded strictly by the catalogue,
+// so a malformed payload (bad JSON, unknown field or enum value, wrong type, over
+// machine.MaxInputBytes, not JSON) can never fail the workflow task. A refused signal is
+// logged and recorded in a bounded list (ShellState.Refusals, query shell_status); a
+// refused update returns an error and, because its validator evaluates the input with the
+// machine's Preview, writes nothing to history. An update returns the effects the machine
+// emitted (machine.Effects, a JSON array of {"kind", "fields"} envelopes).
+//
+// Inputs of origin machine.OriginRuntime report facts the runtime observes itself (run and
+// turn facts, staging and consumption, executor exit). They are registered too, but only
+// to refuse them: a signal is recorded as refused with kind RuntimeOnly, an update is
+// rejected with that kind. Inputs marked PreviewOnly are previewed by the update, never
+// committed; as signals they are refused (kind PreviewOnly).
+//
+// Signals of one name are applied in arrival order. Signals of different names that
+// arrive in the same workflow task are applied in catalogue order (Temporal buffers each
+// name in its own channel). A caller that needs an order across kinds sends the
+// MachineInput envelope signal ({"kind": "<name>", "fields": {...}}, one channel for all
+// kinds; the sessionclient does) or uses updates, which complete before the call returns.
+//
+// # Shell operations
+//
+// Multi-step operations are updates named as the spec names them (snake_case):
+// accept_input_with_completion (the §7.1 pipeline, machine.State.Accept),
+// reconfigure_session_llm_identity (the §10.5 saga: host calls are activities of the
+// activities package, which the worker registers; staged inputs are restored in reverse
+// order on failure and host changes compensated on a disconnected context) and
+// reconfigure_live_topology (§9.4: the detach waits, for at most DetachWindow, until the
+// machine accepts MarkLiveTopologyDetached, re-checked on every state change instead of
+// polling with timers; channels the detach asks to close are closed and recorded). An operation
+// holds the session's gate while it runs: other operations and input updates wait, and
+// signals stay buffered, so nothing interleaves with its staged inputs.
+//
+// Completion waiting is durable and holds no update open: a waiter reads the machine's
+// own input state through the input_completions query, which survives continue-as-new
+// and worker restarts; sessionclient multiplexes every waiter of a session into one
+// query per poll, so thousands can wait on one session, and a deduplicated accept waits
+// on the original input (AcceptResult.WaitOn).
+//
+// # Errors
+//
+// An update's failure is a Temporal application error whose type is the kind (the
+// machine's Rejected, NotReady, Destroyed, ValidationFailed, Internal, or the shell's
+// RuntimeOnly and PreviewOnly) and whose details are an *Error; ErrorFrom recovers it and
+// errors.Is(err, machine.ErrRejected) matches it. While a run drains for continue-as-new,
+// updates are refused with kind NotReady and Retryable set.
+//
+// # Names
+//
+// WorkflowID derives a session's workflow ID from its session id; TaskQueue, the workflow
+// type names, the query names (Query*) and the search attributes (SearchAttributes) are
+// exported here and documented in the README's message table. Always address a session
+// by workflow ID with an empty run ID, so calls follow continue-as-new.
+//
+// # Continue-as-new
+//
+// A run continues as new when Temporal suggests it or after Options.MaxMessagesPerRun
+// signals and accepted updates (Temporal does not count signals into its suggestion).
+// Draining refuses new updates as retryable NotReady, waits until every handler finished,
+// then applies every buffered signal without blocking in between, and hands a Snapshot
+// (the machine.State JSON, the counters, the refused-signal list and the update dedup
+// keys with their results) to the next run. An update retried with the same ID after the
+// boundary gets the remembered result instead of being applied twice.
+//
+// # Visibility
+//
+// Search attributes (typed, registered per namespace before any session runs) carry the
+// session id, visible runtime phase, live topology phase, LLM provider and model and the
+// active live channel; each is upserted only when it changes. The current details show a
+// one-line summary. Tokens never appear in history, search attributes, queries or logs:
+// only their SHA-256 digests reach the workflow.
+//
+// # Versioning
+//
+// Workflow code is replayed against the histories under testdata/histories on every test
+// run (worker.NewWorkflowReplayer). A change that alters the commands a run emits for the
+// same history (a new activity, timer, search attribute upsert, a moved continue-as-new)
+// must be gated with workflow.GetVersion(ctx, "<change-id>", workflow.DefaultVersion, 1):
+// the old branch stays for histories recorded before, the new branch runs for new ones.
+// Once no open run can still take the old branch, the minimum version is raised and the
+// old branch removed. Changes that do not alter commands (a new query, a new field in a
+// query result, a new input in the catalogue) need no version gate. After a change, record
+// the main flows under a new label (MEERKAT_RECORD_HISTORIES=<label> go test -run
+// TestRecordHistories ./workflows) and keep the old files: the replay test runs them all.
+package workflows

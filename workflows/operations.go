@@ -1,0 +1,201 @@
+package workflows
+
+import (
+	"encoding/json"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/meerkat-temporal/meerkat/machine"
+)
+
+// Shell operations: updates named as the spec names the runtime's operations (snake_case,
+// where inputs are CamelCase), each running a whole pipeline of machine steps and host
+// calls and returning its typed result. They are updates, not signals, because their
+// caller needs the result. Operations hold the session's gate: while one runs, no other
+// operation, input update or signal is applied (signals stay buffered), so its staged
+// inputs can always be restored.
+const (
+	// OpAcceptInputWithCompletion runs the accept pipeline of spec §7.1
+	// (machine.State.Accept) on a machine.AcceptRequest and returns the
+	// machine.AcceptResult. Its WaitOn names the input whose completion the caller may
+	// wait for (the existing input for a deduplicated accept).
+	OpAcceptInputWithCompletion = "accept_input_with_completion"
+	// OpReconfigureSessionLlmIdentity runs the LLM identity reconfigure of spec §10.5 on a
+	// machine.SessionLlmReconfigureRequest and returns the
+	// machine.SessionLlmReconfigureReport.
+	OpReconfigureSessionLlmIdentity = machine.OpReconfigureSessionLlmIdentity
+	// OpReconfigureLiveTopology runs the live topology reconfigure of spec §9.4 on a
+	// LiveTopologyRequest and returns a LiveTopologyResult (the new realtime authority).
+	OpReconfigureLiveTopology = machine.OpReconfigureLiveTopology
+)
+
+// registerOperations wires the shell operations as updates.
+func (a *authority) registerOperations(ctx workflow.Context) error {
+	err := workflow.SetUpdateHandlerWithOptions(ctx, OpReconfigureSessionLlmIdentity,
+		func(ctx workflow.Context, raw converter.RawValue) (machine.SessionLlmReconfigureReport, error) {
+			return a.reconfigure(ctx, raw)
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
+				if err := a.refuseWhileDraining(OpReconfigureSessionLlmIdentity); err != nil {
+					return err
+				}
+				if a.remembered(updateID(ctx)) != nil {
+					return nil
+				}
+				_, err := a.reconfigureRequest(raw)
+				if err == nil {
+					err = a.state.CheckLlmReconfigureAllowed()
+				}
+				return applicationError(OpReconfigureSessionLlmIdentity, err)
+			},
+			Description: "Switch the session's LLM identity through the host (spec §10.5) and return the report.",
+		})
+	if err != nil {
+		return err
+	}
+	err = workflow.SetUpdateHandlerWithOptions(ctx, OpReconfigureLiveTopology,
+		func(ctx workflow.Context, raw converter.RawValue) (LiveTopologyResult, error) {
+			return a.topology(ctx, raw)
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
+				if err := a.refuseWhileDraining(OpReconfigureLiveTopology); err != nil {
+					return err
+				}
+				if a.remembered(updateID(ctx)) != nil {
+					return nil
+				}
+				req, err := a.topologyRequest(raw)
+				if err == nil {
+					_, err = a.state.Preview(machine.BeginLiveTopologyReconfigure{AuthorityEpoch: req.AuthorityEpoch})
+				}
+				return applicationError(OpReconfigureLiveTopology, err)
+			},
+			Description: "Move a realtime session to another LLM identity at a safe boundary (spec §9.4) and return the new realtime authority.",
+		})
+	if err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, OpAcceptInputWithCompletion,
+		func(ctx workflow.Context, raw converter.RawValue) (machine.AcceptResult, error) {
+			return a.accept(ctx, raw)
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
+				if err := a.refuseWhileDraining(OpAcceptInputWithCompletion); err != nil {
+					return err
+				}
+				if a.remembered(updateID(ctx)) != nil {
+					return nil
+				}
+				var req machine.AcceptRequest
+				return applicationError(OpAcceptInputWithCompletion, decodeStrict(OpAcceptInputWithCompletion, raw, &req))
+			},
+			Description: "Admit an input through the accept pipeline (spec §7.1) and return the outcome and the input to wait on.",
+		})
+}
+
+func (a *authority) accept(ctx workflow.Context, raw converter.RawValue) (machine.AcceptResult, error) {
+	var res machine.AcceptResult
+	id := updateID(ctx)
+	if done := a.remembered(id); done != nil {
+		err := json.Unmarshal(done, &res)
+		return res, err
+	}
+	var req machine.AcceptRequest
+	if err := decodeStrict(OpAcceptInputWithCompletion, raw, &req); err != nil {
+		return res, applicationError(OpAcceptInputWithCompletion, err)
+	}
+	if err := a.awaitGate(ctx); err != nil {
+		return res, err
+	}
+	a.count()
+	res, err := a.state.Accept(req)
+	if err != nil {
+		return res, applicationError(OpAcceptInputWithCompletion, err)
+	}
+	a.applied(ctx, id, res)
+	return res, nil
+}
+
+func (a *authority) reconfigureRequest(raw converter.RawValue) (machine.SessionLlmReconfigureRequest, error) {
+	var req machine.SessionLlmReconfigureRequest
+	if err := decodeStrict(OpReconfigureSessionLlmIdentity, raw, &req); err != nil {
+		return req, err
+	}
+	return req, req.Validate()
+}
+
+func (a *authority) reconfigure(ctx workflow.Context, raw converter.RawValue) (machine.SessionLlmReconfigureReport, error) {
+	var report machine.SessionLlmReconfigureReport
+	id := updateID(ctx)
+	if done := a.remembered(id); done != nil {
+		err := json.Unmarshal(done, &report)
+		return report, err
+	}
+	req, err := a.reconfigureRequest(raw)
+	if err != nil {
+		return report, applicationError(OpReconfigureSessionLlmIdentity, err)
+	}
+	release, err := a.acquireGate(ctx)
+	if err != nil {
+		return report, err
+	}
+	defer release()
+	a.count()
+	report, err = a.reconfigureLlm(ctx, a.state.SessionID.Get(), req)
+	if err != nil {
+		return report, applicationError(OpReconfigureSessionLlmIdentity, err)
+	}
+	a.applied(ctx, id, report)
+	return report, nil
+}
+
+// awaitGate waits until no operation holds the gate.
+func (a *authority) awaitGate(ctx workflow.Context) error {
+	return workflow.Await(ctx, func() bool { return !a.busy })
+}
+
+// acquireGate waits for the gate and holds it until release is called.
+func (a *authority) acquireGate(ctx workflow.Context) (release func(), err error) {
+	if err := a.awaitGate(ctx); err != nil {
+		return nil, err
+	}
+	a.busy = true
+	return func() { a.busy = false }, nil
+}
+
+func (a *authority) topologyRequest(raw converter.RawValue) (LiveTopologyRequest, error) {
+	var req LiveTopologyRequest
+	if err := decodeStrict(OpReconfigureLiveTopology, raw, &req); err != nil {
+		return req, err
+	}
+	return req, req.Reconfigure.Validate()
+}
+
+func (a *authority) topology(ctx workflow.Context, raw converter.RawValue) (LiveTopologyResult, error) {
+	var out LiveTopologyResult
+	id := updateID(ctx)
+	if done := a.remembered(id); done != nil {
+		err := json.Unmarshal(done, &out)
+		return out, err
+	}
+	req, err := a.topologyRequest(raw)
+	if err != nil {
+		return out, applicationError(OpReconfigureLiveTopology, err)
+	}
+	release, err := a.acquireGate(ctx)
+	if err != nil {
+		return out, err
+	}
+	defer release()
+	a.count()
+	out, err = a.reconfigureTopology(ctx, a.state.SessionID.Get(), req)
+	if err != nil {
+		return out, applicationError(OpReconfigureLiveTopology, err)
+	}
+	a.applied(ctx, id, out)
+	return out, nil
+}
