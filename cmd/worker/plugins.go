@@ -81,7 +81,7 @@ func startPlugins(ctx context.Context, cfg Config, log hclog.Logger) (*pluginSet
 	}
 	for _, kind := range PluginKinds {
 		if _, ok := manifest[kind]; !ok {
-			manifest[kind] = reload.Entry{Path: self.Path, SHA256: self.SHA256, Version: "builtin"}
+			manifest[kind] = reload.Entry{Path: self.Path, SHA256: self.SHA256}
 		}
 	}
 	options := func(kind string, env ...string) llmhost.Options {
