@@ -45,7 +45,9 @@
 // order on failure and host changes compensated on a disconnected context) and
 // reconfigure_live_topology (§9.4: the detach waits, for at most DetachWindow, until the
 // machine accepts MarkLiveTopologyDetached, re-checked on every state change instead of
-// polling with timers; channels the detach asks to close are closed and recorded). An operation
+// polling with timers; channels the detach asks to close are closed and recorded) and
+// live_open (§8.8: machine admission, the live host opens the channel or the admission is
+// abandoned, then the token digest is recorded). An operation
 // holds the session's gate while it runs: other operations and input updates wait, and
 // signals stay buffered, so nothing interleaves with its staged inputs.
 //

@@ -157,3 +157,32 @@ func unboundCommandSequence(t *testing.T, sc *sessionclient.Client) uint64 {
 	}
 	return st.LiveCommandRejectionSequence
 }
+
+// TestRealOpenLive opens a channel end to end (client, workflow, loopback live adapter),
+// admits its token once, and refuses a second channel for the same session as an outcome.
+func TestRealOpenLive(t *testing.T) {
+	_, sc := realClient(t, sessionclient.Options{})
+	ctx := context.Background()
+	const session = "open-live"
+	if _, err := sc.Open(ctx, session); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := sc.OpenLive(ctx, session, time.Minute, testIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !opened.Result.Admission.Admitted || opened.Token == "" || opened.Result.Token.Get().Token != machine.TokenDigestHex(opened.Token) {
+		t.Fatalf("open = %+v", opened)
+	}
+	fx, err := sc.AdmitWebsocketToken(ctx, opened.Token, opened.ChannelID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := fx[0].(machine.LiveWebsocketTokenAdmissionResolved); !r.Admitted {
+		t.Fatalf("admission = %+v", r)
+	}
+	second, err := sc.OpenLive(ctx, session, time.Minute, testIdentity)
+	if err != nil || second.Result.Admission.Admitted || second.Token != "" || second.Result.Admission.Rejection.Get() != machine.OpenAlreadyBound {
+		t.Fatalf("second open = %+v, %v", second, err)
+	}
+}

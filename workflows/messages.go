@@ -39,6 +39,7 @@ func MessageTable() string {
 	fmt.Fprintf(&b, "| `%s` | `machine.AcceptRequest` | `machine.AcceptResult` |\n", OpAcceptInputWithCompletion)
 	fmt.Fprintf(&b, "| `%s` | `machine.SessionLlmReconfigureRequest` | `machine.SessionLlmReconfigureReport` |\n", OpReconfigureSessionLlmIdentity)
 	fmt.Fprintf(&b, "| `%s` | `workflows.LiveTopologyRequest` | `workflows.LiveTopologyResult` |\n", OpReconfigureLiveTopology)
+	fmt.Fprintf(&b, "| `%s` | `workflows.LiveOpenRequest` | `workflows.LiveOpenResult` |\n", OpLiveOpen)
 
 	b.WriteString("\n## Queries\n\n| Name | Description |\n|---|---|\n")
 	for _, q := range sessionQueryDocs {

@@ -28,13 +28,18 @@ const (
 	// OpReconfigureLiveTopology runs the live topology reconfigure of spec §9.4 on a
 	// LiveTopologyRequest and returns a LiveTopologyResult (the new realtime authority).
 	OpReconfigureLiveTopology = machine.OpReconfigureLiveTopology
+	// OpLiveOpen opens a live channel (spec §8.8) on a LiveOpenRequest and returns a
+	// LiveOpenResult.
+	OpLiveOpen = "live_open"
 )
 
 // registerOperations wires the shell operations as updates.
 func (a *authority) registerOperations(ctx workflow.Context) error {
 	err := workflow.SetUpdateHandlerWithOptions(ctx, OpReconfigureSessionLlmIdentity,
 		func(ctx workflow.Context, raw converter.RawValue) (machine.SessionLlmReconfigureReport, error) {
-			return a.reconfigure(ctx, raw)
+			return runOperation(ctx, a, OpReconfigureSessionLlmIdentity, raw, func(ctx workflow.Context, req machine.SessionLlmReconfigureRequest) (machine.SessionLlmReconfigureReport, error) {
+				return a.reconfigureLlm(ctx, a.state.SessionID.Get(), req)
+			})
 		},
 		workflow.UpdateHandlerOptions{
 			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
@@ -57,7 +62,9 @@ func (a *authority) registerOperations(ctx workflow.Context) error {
 	}
 	err = workflow.SetUpdateHandlerWithOptions(ctx, OpReconfigureLiveTopology,
 		func(ctx workflow.Context, raw converter.RawValue) (LiveTopologyResult, error) {
-			return a.topology(ctx, raw)
+			return runOperation(ctx, a, OpReconfigureLiveTopology, raw, func(ctx workflow.Context, req LiveTopologyRequest) (LiveTopologyResult, error) {
+				return a.reconfigureTopology(ctx, a.state.SessionID.Get(), req)
+			})
 		},
 		workflow.UpdateHandlerOptions{
 			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
@@ -78,9 +85,34 @@ func (a *authority) registerOperations(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
+	err = workflow.SetUpdateHandlerWithOptions(ctx, OpLiveOpen,
+		func(ctx workflow.Context, raw converter.RawValue) (LiveOpenResult, error) {
+			return runOperation(ctx, a, OpLiveOpen, raw, func(ctx workflow.Context, req LiveOpenRequest) (LiveOpenResult, error) {
+				return a.openLive(ctx, a.state.SessionID.Get(), req)
+			})
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
+				if err := a.refuseWhileDraining(OpLiveOpen); err != nil {
+					return err
+				}
+				var req LiveOpenRequest
+				err := decodeStrict(OpLiveOpen, raw, &req)
+				if err == nil {
+					err = checkTokenDigest(machine.RecordLiveWebsocketTokenIssued{Token: req.TokenDigest})
+				}
+				return applicationError(OpLiveOpen, err)
+			},
+			Description: "Open a live channel: admission, host open, token digest record (spec §8.8).",
+		})
+	if err != nil {
+		return err
+	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, OpAcceptInputWithCompletion,
 		func(ctx workflow.Context, raw converter.RawValue) (machine.AcceptResult, error) {
-			return a.accept(ctx, raw)
+			return runOperation(ctx, a, OpAcceptInputWithCompletion, raw, func(_ workflow.Context, req machine.AcceptRequest) (machine.AcceptResult, error) {
+				return a.state.Accept(req)
+			})
 		},
 		workflow.UpdateHandlerOptions{
 			Validator: func(ctx workflow.Context, raw converter.RawValue) error {
@@ -97,60 +129,12 @@ func (a *authority) registerOperations(ctx workflow.Context) error {
 		})
 }
 
-func (a *authority) accept(ctx workflow.Context, raw converter.RawValue) (machine.AcceptResult, error) {
-	var res machine.AcceptResult
-	id := updateID(ctx)
-	if done := a.remembered(id); done != nil {
-		err := json.Unmarshal(done, &res)
-		return res, err
-	}
-	var req machine.AcceptRequest
-	if err := decodeStrict(OpAcceptInputWithCompletion, raw, &req); err != nil {
-		return res, applicationError(OpAcceptInputWithCompletion, err)
-	}
-	if err := a.awaitGate(ctx); err != nil {
-		return res, err
-	}
-	a.count()
-	res, err := a.state.Accept(req)
-	if err != nil {
-		return res, applicationError(OpAcceptInputWithCompletion, err)
-	}
-	a.applied(ctx, id, res)
-	return res, nil
-}
-
 func (a *authority) reconfigureRequest(raw converter.RawValue) (machine.SessionLlmReconfigureRequest, error) {
 	var req machine.SessionLlmReconfigureRequest
 	if err := decodeStrict(OpReconfigureSessionLlmIdentity, raw, &req); err != nil {
 		return req, err
 	}
 	return req, req.Validate()
-}
-
-func (a *authority) reconfigure(ctx workflow.Context, raw converter.RawValue) (machine.SessionLlmReconfigureReport, error) {
-	var report machine.SessionLlmReconfigureReport
-	id := updateID(ctx)
-	if done := a.remembered(id); done != nil {
-		err := json.Unmarshal(done, &report)
-		return report, err
-	}
-	req, err := a.reconfigureRequest(raw)
-	if err != nil {
-		return report, applicationError(OpReconfigureSessionLlmIdentity, err)
-	}
-	release, err := a.acquireGate(ctx)
-	if err != nil {
-		return report, err
-	}
-	defer release()
-	a.count()
-	report, err = a.reconfigureLlm(ctx, a.state.SessionID.Get(), req)
-	if err != nil {
-		return report, applicationError(OpReconfigureSessionLlmIdentity, err)
-	}
-	a.applied(ctx, id, report)
-	return report, nil
 }
 
 // awaitGate waits until no operation holds the gate.
@@ -175,16 +159,18 @@ func (a *authority) topologyRequest(raw converter.RawValue) (LiveTopologyRequest
 	return req, req.Reconfigure.Validate()
 }
 
-func (a *authority) topology(ctx workflow.Context, raw converter.RawValue) (LiveTopologyResult, error) {
-	var out LiveTopologyResult
+// runOperation is the common frame of a gated operation: the remembered result of a
+// retried update, strict decoding, the gate, the message count and the dedup record.
+func runOperation[Req, Res any](ctx workflow.Context, a *authority, name string, raw converter.RawValue, run func(workflow.Context, Req) (Res, error)) (Res, error) {
+	var out Res
 	id := updateID(ctx)
 	if done := a.remembered(id); done != nil {
 		err := json.Unmarshal(done, &out)
 		return out, err
 	}
-	req, err := a.topologyRequest(raw)
-	if err != nil {
-		return out, applicationError(OpReconfigureLiveTopology, err)
+	var req Req
+	if err := decodeStrict(name, raw, &req); err != nil {
+		return out, applicationError(name, err)
 	}
 	release, err := a.acquireGate(ctx)
 	if err != nil {
@@ -192,9 +178,9 @@ func (a *authority) topology(ctx workflow.Context, raw converter.RawValue) (Live
 	}
 	defer release()
 	a.count()
-	out, err = a.reconfigureTopology(ctx, a.state.SessionID.Get(), req)
+	out, err = run(ctx, req)
 	if err != nil {
-		return out, applicationError(OpReconfigureLiveTopology, err)
+		return out, applicationError(name, err)
 	}
 	a.applied(ctx, id, out)
 	return out, nil

@@ -127,3 +127,31 @@ func (c *Client) RejectUnboundChannelRequest(ctx context.Context, channelID stri
 func (c *Client) LiveChannel(ctx context.Context, sessionID, channelID string) (workflows.LiveChannel, error) {
 	return query[workflows.LiveChannel](ctx, c, sessionID, workflows.QueryLiveChannel, channelID)
 }
+
+// OpenedLive is an opened live channel: its id, the WebSocket token (returned only to the
+// caller; the session holds its digest) and the session's report.
+type OpenedLive struct {
+	ChannelID string
+	Token     string
+	Result    workflows.LiveOpenResult
+}
+
+// OpenLive opens a live channel for the session (spec §8.8): it mints the channel id and
+// the token here, sends the token's digest only, and returns the token once the session
+// recorded it. A refused admission (the session already has a channel, a topology
+// reconfigure is running) is Result.Admission with Admitted false, not an error.
+// identity is bound when the session has no LLM identity of its own.
+func (c *Client) OpenLive(ctx context.Context, sessionID string, ttl time.Duration, identity machine.SessionLlmIdentity) (OpenedLive, error) {
+	var random [16]byte
+	_, _ = rand.Read(random[:]) // crypto/rand.Read never fails (Go 1.24+)
+	channel := machine.NewChannelID(sessionID, random)
+	token, digest := MintLiveToken(sessionID)
+	res, err := operation[workflows.LiveOpenResult](ctx, c, sessionID, workflows.OpLiveOpen, workflows.LiveOpenRequest{
+		ChannelID: channel, TokenDigest: digest, TokenTTLMs: uint64(ttl.Milliseconds()), LlmIdentity: identity,
+	})
+	out := OpenedLive{ChannelID: channel, Result: res}
+	if err == nil && res.Token.Present() {
+		out.Token = token
+	}
+	return out, err
+}
