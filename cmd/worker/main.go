@@ -104,8 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}()
 
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
-	w.RegisterWorkflow(workflows.SessionWorkflow)
-	w.RegisterWorkflow(workflows.UnboundAuthorityWorkflow)
+	workflows.RegisterWorkflows(w)
 	w.RegisterActivity(&activities.Activities{LLM: plugins.LLM, Live: plugins.Live})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("starting the worker: %w", err)
