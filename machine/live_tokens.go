@@ -51,10 +51,6 @@ func TokenDigest(token string) string {
 	return hex.EncodeToString(d[:])
 }
 
-// TokenDigestHex is TokenDigest under its earlier name.
-//
-// Deprecated: use TokenDigest.
-func TokenDigestHex(token string) string { return TokenDigest(token) }
 
 // Equal compares two digests in constant time.
 func (d LiveTokenDigest) Equal(o LiveTokenDigest) bool {

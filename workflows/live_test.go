@@ -80,7 +80,7 @@ func TestRealTokenNeverInHistory(t *testing.T) {
 		}
 		events = append(events, b...)
 	}
-	if !bytes.Contains(events, []byte(machine.TokenDigestHex(token))) {
+	if !bytes.Contains(events, []byte(machine.TokenDigest(token))) {
 		t.Fatal("the token's digest is not in history: the search looks in the wrong place")
 	}
 	var haystack strings.Builder
@@ -171,7 +171,7 @@ func TestRealOpenLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !opened.Result.Admission.Admitted || opened.Token == "" || opened.Result.Token.Get().Token != machine.TokenDigestHex(opened.Token) {
+	if !opened.Result.Admission.Admitted || opened.Token == "" || opened.Result.Token.Get().Token != machine.TokenDigest(opened.Token) {
 		t.Fatalf("open = %+v", opened)
 	}
 	fx, err := sc.AdmitWebsocketToken(ctx, opened.Token, opened.ChannelID)

@@ -99,7 +99,7 @@ func liveRoutingOf(s *machine.State) LiveRouting {
 }
 
 // LiveOwnership says whether a session answers a live request (spec §8.7): the query
-// live_ownership takes the token's digest (machine.TokenDigestHex, or "" for none) and
+// live_ownership takes the token's digest (machine.TokenDigest, or "" for none) and
 // the channel id.
 type LiveOwnership struct {
 	WebrtcToken    bool `json:"webrtc_token"`

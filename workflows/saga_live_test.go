@@ -24,7 +24,7 @@ func TestOpenLiveHostFailureAbandons(t *testing.T) {
 		env.UpdateWorkflow(workflows.OpLiveOpen, "open", &testsuite.TestUpdateCallback{
 			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("rejected: %v", err) },
 			OnComplete: func(_ any, err error) { opErr = err },
-		}, rawJSON(`{"channel_id":"`+channel+`","token_digest":"`+machine.TokenDigestHex("t")+`","token_ttl_ms":60000,"llm_identity":{"model":"gpt-realtime","provider":"OpenAI"}}`))
+		}, rawJSON(`{"channel_id":"`+channel+`","token_digest":"`+machine.TokenDigest("t")+`","token_ttl_ms":60000,"llm_identity":{"model":"gpt-realtime","provider":"OpenAI"}}`))
 	}, time.Second)
 	var routing workflows.LiveRouting
 	env.RegisterDelayedCallback(func() {

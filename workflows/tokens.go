@@ -22,7 +22,7 @@ func tokenOf(in machine.Input) (string, bool) {
 }
 
 // checkTokenDigest refuses a token input whose token is not a SHA-256 digest in
-// lowercase hex (machine.TokenDigestHex): the raw token must never reach the workflow,
+// lowercase hex (machine.TokenDigest): the raw token must never reach the workflow,
 // its history, its queries or its logs. An empty token passes (the machine answers it).
 // The reason never repeats the value.
 func checkTokenDigest(in machine.Input) error {
@@ -32,7 +32,7 @@ func checkTokenDigest(in machine.Input) error {
 	}
 	return &Error{
 		Kind: machine.KindValidationFailed.String(), Input: in.Name(),
-		Reason: "token must be the SHA-256 digest of the token in lowercase hex (machine.TokenDigestHex); the raw token must never be sent to the workflow",
+		Reason: "token must be the SHA-256 digest of the token in lowercase hex (machine.TokenDigest); the raw token must never be sent to the workflow",
 	}
 }
 

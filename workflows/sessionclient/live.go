@@ -18,7 +18,7 @@ func MintLiveToken(sessionID string) (token, digest string) {
 	var random [32]byte
 	_, _ = rand.Read(random[:]) // crypto/rand.Read never fails (Go 1.24+)
 	token = machine.NewLiveToken(sessionID, random)
-	return token, machine.TokenDigestHex(token)
+	return token, machine.TokenDigest(token)
 }
 
 // IssueWebsocketToken mints a WebSocket token for the session's channel, records its
@@ -63,7 +63,7 @@ type Route struct {
 func (c *Client) RouteLive(ctx context.Context, token, channelID string) (Route, error) {
 	digest := ""
 	if token != "" {
-		digest = machine.TokenDigestHex(token)
+		digest = machine.TokenDigest(token)
 	}
 	var routes []Route
 	for _, session := range machine.LiveRouteCandidates(token, channelID) {
@@ -103,7 +103,7 @@ func (c *Client) AdmitWebsocketToken(ctx context.Context, token, channelID strin
 		return nil, err
 	}
 	now := uint64(time.Now().UnixMilli())
-	digest := machine.TokenDigestHex(token)
+	digest := machine.TokenDigest(token)
 	if route.SessionID == "" {
 		return c.Unbound(ctx, machine.UnboundWebsocketAdmission(channelID, digest, now))
 	}

@@ -14,7 +14,7 @@ func TestMintLiveToken(t *testing.T) {
 		if err != nil || owner != session {
 			t.Errorf("token of %q routes to %q (%v)", session, owner, err)
 		}
-		if digest != machine.TokenDigestHex(token) || len(digest) != 64 {
+		if digest != machine.TokenDigest(token) || len(digest) != 64 {
 			t.Errorf("digest %q is not the token's SHA-256 hex", digest)
 		}
 		if again, _ := sessionclient.MintLiveToken(session); again == token {
