@@ -51,7 +51,6 @@ func TokenDigest(token string) string {
 	return hex.EncodeToString(d[:])
 }
 
-
 // Equal compares two digests in constant time.
 func (d LiveTokenDigest) Equal(o LiveTokenDigest) bool {
 	return subtle.ConstantTimeCompare(d[:], o[:]) == 1
