@@ -131,14 +131,14 @@ func FromStatus(ctx context.Context, err error) error {
 	if errors.As(err, &already) {
 		return err
 	}
+	// Once the caller gave up, the transport reports that in several ways (Canceled,
+	// DeadlineExceeded, or a reset stream surfacing as Internal): the context decides.
+	if ctx.Err() != nil {
+		return fmt.Errorf("plugin call: %w", context.Cause(ctx))
+	}
 	st, ok := status.FromError(err)
 	if !ok {
 		return &Error{Reason: InternalHostError, Message: err.Error(), Err: err}
-	}
-	if st.Code() == codes.Canceled || st.Code() == codes.DeadlineExceeded {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("plugin call: %w", context.Cause(ctx))
-		}
 	}
 	out := &Error{Code: st.Code(), Message: st.Message(), Err: err}
 	for _, d := range st.Details() {
