@@ -37,8 +37,6 @@ type ServeConfig struct {
 	Plugins plugin.PluginSet
 	// Tracker counts in-flight unary calls for Drain; never nil.
 	Tracker *Tracker
-	// Test, when set, serves in-process for tests (no watchdog, no stdout handshake).
-	Test *plugin.ServeTestConfig
 }
 
 // Serve runs the plugin until the host stops it. It must be the first thing main does:
@@ -50,12 +48,10 @@ func Serve(cfg ServeConfig) {
 		Output:     os.Stderr,
 		JSONFormat: true,
 	})
-	if cfg.Test == nil {
-		go WatchParent(context.Background(), time.Second, func() {
-			logger.Error("parent process went away; exiting")
-			os.Exit(3)
-		})
-	}
+	go WatchParent(context.Background(), time.Second, func() {
+		logger.Error("parent process went away; exiting")
+		os.Exit(3)
+	})
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  Handshake(cfg.Kind),
 		VersionedPlugins: map[int]plugin.PluginSet{ProtocolVersion: cfg.Plugins},
@@ -67,7 +63,6 @@ func Serve(cfg ServeConfig) {
 			return grpc.NewServer(opts...)
 		},
 		Logger: logger,
-		Test:   cfg.Test,
 	})
 }
 
