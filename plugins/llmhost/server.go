@@ -24,13 +24,8 @@ func (s *grpcServer) Describe(ctx context.Context, _ *pb.DescribeRequest) (*pb.D
 }
 
 func (s *grpcServer) Drain(ctx context.Context, _ *pb.DrainRequest) (*pb.DrainResponse, error) {
-	if err := s.tracker.Wait(ctx); err != nil {
+	if err := s.tracker.Drain(ctx, s.impl); err != nil {
 		return nil, pluginerr.ToStatus(err)
-	}
-	if d, ok := s.impl.(Drainer); ok {
-		if err := d.Drain(ctx); err != nil {
-			return nil, pluginerr.ToStatus(err)
-		}
 	}
 	return &pb.DrainResponse{}, nil
 }

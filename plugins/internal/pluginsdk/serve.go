@@ -131,3 +131,15 @@ func (t *Tracker) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// Drain is a plugin's Drain RPC: wait until no call is in flight, then let impl finish its
+// own work when it implements Drain(ctx) error.
+func (t *Tracker) Drain(ctx context.Context, impl any) error {
+	if err := t.Wait(ctx); err != nil {
+		return err
+	}
+	if d, ok := impl.(interface{ Drain(context.Context) error }); ok {
+		return d.Drain(ctx)
+	}
+	return nil
+}
