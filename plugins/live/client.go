@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pbconv"
 	"io"
 
 	"github.com/meerkat-temporal/meerkat/machine"
@@ -39,7 +40,7 @@ func (c *Client) OpenChannel(ctx context.Context, req *OpenChannelRequest) (*Ope
 	if err != nil {
 		return nil, pluginerr.FromStatus(ctx, err)
 	}
-	st, err := parseEnum[machine.LiveChannelPublicStatus]("status", r.GetStatus())
+	st, err := pbconv.ParseEnum[machine.LiveChannelPublicStatus]("status", r.GetStatus())
 	if err != nil {
 		return nil, err
 	}

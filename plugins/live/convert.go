@@ -2,76 +2,40 @@ package live
 
 import (
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pbconv"
 	pb "github.com/meerkat-temporal/meerkat/plugins/live/internal/livev1"
-	"github.com/meerkat-temporal/meerkat/plugins/pluginerr"
 )
 
 // This file converts between the Go contract and the live.v1 messages.
 
-func enumText[E interface{ MarshalText() ([]byte, error) }](e E) string {
-	b, err := e.MarshalText()
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
-func parseEnum[E any, P interface {
-	*E
-	UnmarshalText([]byte) error
-}](field, s string) (E, error) {
-	var e E
-	if s == "" {
-		return e, nil
-	}
-	if err := P(&e).UnmarshalText([]byte(s)); err != nil {
-		return e, pluginerr.New(pluginerr.InvalidRequest, "%s: %v", field, err)
-	}
-	return e, nil
-}
-
-func optPtr[T comparable](o machine.Opt[T]) *T {
-	if v, ok := o.Lookup(); ok {
-		return &v
-	}
-	return nil
-}
-
-func ptrOpt[T comparable](p *T) machine.Opt[T] {
-	if p == nil {
-		return machine.None[T]()
-	}
-	return machine.Some(*p)
-}
-
 func identityToPB(id machine.SessionLlmIdentity) *pb.LlmIdentity {
-	out := &pb.LlmIdentity{Model: id.Model, Provider: enumText(id.Provider),
-		SelfHostedServerId: optPtr(id.SelfHostedServerID), ProviderParamsRepr: optPtr(id.ProviderParamsRepr)}
+	out := &pb.LlmIdentity{Model: id.Model, Provider: pbconv.EnumText(id.Provider),
+		SelfHostedServerId: pbconv.OptPtr(id.SelfHostedServerID), ProviderParamsRepr: pbconv.OptPtr(id.ProviderParamsRepr)}
 	if a, ok := id.AuthBinding.Lookup(); ok {
-		out.AuthBinding = &pb.AuthBindingRef{RealmId: a.RealmID, BindingId: a.BindingID, ProfileId: optPtr(a.ProfileID)}
+		out.AuthBinding = &pb.AuthBindingRef{RealmId: a.RealmID, BindingId: a.BindingID, ProfileId: pbconv.OptPtr(a.ProfileID)}
 	}
 	return out
 }
 
 func identityFromPB(id *pb.LlmIdentity) (machine.SessionLlmIdentity, error) {
-	provider, err := parseEnum[machine.Provider]("bound_identity.provider", id.GetProvider())
+	provider, err := pbconv.ParseEnum[machine.Provider]("bound_identity.provider", id.GetProvider())
 	if err != nil {
 		return machine.SessionLlmIdentity{}, err
 	}
 	out := machine.SessionLlmIdentity{Model: id.GetModel(), Provider: provider,
-		SelfHostedServerID: ptrOpt(id.SelfHostedServerId), ProviderParamsRepr: ptrOpt(id.ProviderParamsRepr)}
+		SelfHostedServerID: pbconv.PtrOpt(id.SelfHostedServerId), ProviderParamsRepr: pbconv.PtrOpt(id.ProviderParamsRepr)}
 	if a := id.GetAuthBinding(); a != nil {
-		out.AuthBinding = machine.Some(machine.AuthBindingRef{RealmID: a.GetRealmId(), BindingID: a.GetBindingId(), ProfileID: ptrOpt(a.ProfileId)})
+		out.AuthBinding = machine.Some(machine.AuthBindingRef{RealmID: a.GetRealmId(), BindingID: a.GetBindingId(), ProfileID: pbconv.PtrOpt(a.ProfileId)})
 	}
 	return out, nil
 }
 
 func acceptanceToPB(a *CommandAcceptance) *pb.CommandAcceptance {
-	return &pb.CommandAcceptance{ChannelId: a.ChannelID, Command: enumText(a.Command), AcceptanceSequence: a.AcceptanceSequence}
+	return &pb.CommandAcceptance{ChannelId: a.ChannelID, Command: pbconv.EnumText(a.Command), AcceptanceSequence: a.AcceptanceSequence}
 }
 
 func acceptanceFromPB(a *pb.CommandAcceptance) (*CommandAcceptance, error) {
-	kind, err := parseEnum[machine.LiveCommandPublicKind]("command", a.GetCommand())
+	kind, err := pbconv.ParseEnum[machine.LiveCommandPublicKind]("command", a.GetCommand())
 	if err != nil {
 		return nil, err
 	}
@@ -82,9 +46,9 @@ func observationToPB(o Observation) *pb.Observation {
 	out := &pb.Observation{ChannelId: o.ChannelID}
 	switch {
 	case o.Status != nil:
-		s := &pb.StatusObservation{Status: enumText(o.Status.Status), ObservationSequence: o.Status.ObservationSequence, DegradationDetail: o.Status.DegradationDetail}
+		s := &pb.StatusObservation{Status: pbconv.EnumText(o.Status.Status), ObservationSequence: o.Status.ObservationSequence, DegradationDetail: o.Status.DegradationDetail}
 		if o.Status.DegradationReason.Valid() {
-			s.DegradationReason = enumText(o.Status.DegradationReason)
+			s.DegradationReason = pbconv.EnumText(o.Status.DegradationReason)
 		}
 		out.Kind = &pb.Observation_Status{Status: s}
 	case o.Closed != nil:
@@ -100,13 +64,13 @@ func observationFromPB(o *pb.Observation) Observation {
 	switch k := o.GetKind().(type) {
 	case *pb.Observation_Status:
 		s := &StatusObservation{ObservationSequence: k.Status.GetObservationSequence(), DegradationDetail: k.Status.GetDegradationDetail()}
-		status, err := parseEnum[machine.LiveChannelPublicStatus]("status", k.Status.GetStatus())
+		status, err := pbconv.ParseEnum[machine.LiveChannelPublicStatus]("status", k.Status.GetStatus())
 		switch {
 		case err != nil || !status.Valid():
 			s.Status, s.DegradationReason, s.DegradationDetail = machine.LiveStatusDegraded, machine.DegradationUnknown, "unknown adapter status "+k.Status.GetStatus()
 		case status == machine.LiveStatusDegraded:
 			s.Status = status
-			reason, err := parseEnum[machine.LiveChannelDegradationReason]("degradation_reason", k.Status.GetDegradationReason())
+			reason, err := pbconv.ParseEnum[machine.LiveChannelDegradationReason]("degradation_reason", k.Status.GetDegradationReason())
 			if err != nil || !reason.Valid() {
 				reason, s.DegradationDetail = machine.DegradationUnknown, "unknown degradation reason "+k.Status.GetDegradationReason()
 			}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pbconv"
 
 	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
 	pb "github.com/meerkat-temporal/meerkat/plugins/live/internal/livev1"
@@ -39,7 +40,7 @@ func (s *grpcServer) OpenChannel(ctx context.Context, req *pb.OpenChannelRequest
 	if err != nil {
 		return nil, pluginerr.ToStatus(err)
 	}
-	return &pb.OpenChannelResponse{Status: enumText(r.Status)}, nil
+	return &pb.OpenChannelResponse{Status: pbconv.EnumText(r.Status)}, nil
 }
 
 func (s *grpcServer) CloseChannel(ctx context.Context, req *pb.CloseChannelRequest) (*pb.CloseChannelResponse, error) {

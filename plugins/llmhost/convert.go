@@ -2,6 +2,7 @@ package llmhost
 
 import (
 	"fmt"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pbconv"
 	"time"
 
 	"github.com/meerkat-temporal/meerkat/machine"
@@ -16,56 +17,20 @@ func invalid(field string, err error) error {
 	return pluginerr.New(pluginerr.InvalidRequest, "%s: %v", field, err)
 }
 
-func enumText[E interface{ MarshalText() ([]byte, error) }](e E) string {
-	b, err := e.MarshalText()
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
-func parseEnum[E any, P interface {
-	*E
-	UnmarshalText([]byte) error
-}](field, s string) (E, error) {
-	var e E
-	if s == "" {
-		return e, nil
-	}
-	if err := P(&e).UnmarshalText([]byte(s)); err != nil {
-		return e, invalid(field, err)
-	}
-	return e, nil
-}
-
-func optPtr[T comparable](o machine.Opt[T]) *T {
-	if v, ok := o.Lookup(); ok {
-		return &v
-	}
-	return nil
-}
-
-func ptrOpt[T comparable](p *T) machine.Opt[T] {
-	if p == nil {
-		return machine.None[T]()
-	}
-	return machine.Some(*p)
-}
-
 func authToPB(a machine.AuthBindingRef) *pb.AuthBindingRef {
-	return &pb.AuthBindingRef{RealmId: a.RealmID, BindingId: a.BindingID, ProfileId: optPtr(a.ProfileID)}
+	return &pb.AuthBindingRef{RealmId: a.RealmID, BindingId: a.BindingID, ProfileId: pbconv.OptPtr(a.ProfileID)}
 }
 
 func authFromPB(a *pb.AuthBindingRef) machine.AuthBindingRef {
-	return machine.AuthBindingRef{RealmID: a.GetRealmId(), BindingID: a.GetBindingId(), ProfileID: ptrOpt(a.ProfileId)}
+	return machine.AuthBindingRef{RealmID: a.GetRealmId(), BindingID: a.GetBindingId(), ProfileID: pbconv.PtrOpt(a.ProfileId)}
 }
 
 func identityToPB(id machine.SessionLlmIdentity) *pb.SessionLlmIdentity {
 	out := &pb.SessionLlmIdentity{
 		Model:              id.Model,
-		Provider:           enumText(id.Provider),
-		SelfHostedServerId: optPtr(id.SelfHostedServerID),
-		ProviderParamsRepr: optPtr(id.ProviderParamsRepr),
+		Provider:           pbconv.EnumText(id.Provider),
+		SelfHostedServerId: pbconv.OptPtr(id.SelfHostedServerID),
+		ProviderParamsRepr: pbconv.OptPtr(id.ProviderParamsRepr),
 	}
 	if a, ok := id.AuthBinding.Lookup(); ok {
 		out.AuthBinding = authToPB(a)
@@ -74,15 +39,15 @@ func identityToPB(id machine.SessionLlmIdentity) *pb.SessionLlmIdentity {
 }
 
 func identityFromPB(id *pb.SessionLlmIdentity) (machine.SessionLlmIdentity, error) {
-	provider, err := parseEnum[machine.Provider]("identity.provider", id.GetProvider())
+	provider, err := pbconv.ParseEnum[machine.Provider]("identity.provider", id.GetProvider())
 	if err != nil {
 		return machine.SessionLlmIdentity{}, err
 	}
 	out := machine.SessionLlmIdentity{
 		Model:              id.GetModel(),
 		Provider:           provider,
-		SelfHostedServerID: ptrOpt(id.SelfHostedServerId),
-		ProviderParamsRepr: ptrOpt(id.ProviderParamsRepr),
+		SelfHostedServerID: pbconv.PtrOpt(id.SelfHostedServerId),
+		ProviderParamsRepr: pbconv.PtrOpt(id.ProviderParamsRepr),
 	}
 	if id.GetAuthBinding() != nil {
 		out.AuthBinding = machine.Some(authFromPB(id.GetAuthBinding()))
@@ -95,7 +60,7 @@ func surfaceToPB(s machine.SessionLlmCapabilitySurface) *pb.SessionLlmCapability
 		SupportsTemperature: s.SupportsTemperature, SupportsThinking: s.SupportsThinking,
 		SupportsReasoning: s.SupportsReasoning, InlineVideo: s.InlineVideo, Vision: s.Vision,
 		ImageInput: s.ImageInput, ImageToolResults: s.ImageToolResults, SupportsWebSearch: s.SupportsWebSearch,
-		ImageGeneration: s.ImageGeneration, Realtime: s.Realtime, CallTimeoutSecs: optPtr(s.CallTimeoutSecs),
+		ImageGeneration: s.ImageGeneration, Realtime: s.Realtime, CallTimeoutSecs: pbconv.OptPtr(s.CallTimeoutSecs),
 	}
 }
 
@@ -104,7 +69,7 @@ func surfaceFromPB(s *pb.SessionLlmCapabilitySurface) machine.SessionLlmCapabili
 		SupportsTemperature: s.GetSupportsTemperature(), SupportsThinking: s.GetSupportsThinking(),
 		SupportsReasoning: s.GetSupportsReasoning(), InlineVideo: s.GetInlineVideo(), Vision: s.GetVision(),
 		ImageInput: s.GetImageInput(), ImageToolResults: s.GetImageToolResults(), SupportsWebSearch: s.GetSupportsWebSearch(),
-		ImageGeneration: s.GetImageGeneration(), Realtime: s.GetRealtime(), CallTimeoutSecs: ptrOpt(s.CallTimeoutSecs),
+		ImageGeneration: s.GetImageGeneration(), Realtime: s.GetRealtime(), CallTimeoutSecs: pbconv.PtrOpt(s.CallTimeoutSecs),
 	}
 }
 
@@ -140,7 +105,7 @@ func witnessesToPB(m map[string]machine.ToolVisibilityWitness) map[string]*pb.To
 	for name, w := range m {
 		pw := &pb.ToolVisibilityWitness{}
 		if p, ok := w.LastSeenProvenance.Lookup(); ok {
-			pw.SourceKind, pw.SourceId = enumText(p.Kind), p.SourceID
+			pw.SourceKind, pw.SourceId = pbconv.EnumText(p.Kind), p.SourceID
 		}
 		out[name] = pw
 	}
@@ -155,7 +120,7 @@ func witnessesFromPB(field string, m map[string]*pb.ToolVisibilityWitness) (map[
 	for name, pw := range m {
 		var w machine.ToolVisibilityWitness
 		if pw.GetSourceKind() != "" {
-			kind, err := parseEnum[machine.ToolSourceKind](field+"."+name, pw.GetSourceKind())
+			kind, err := pbconv.ParseEnum[machine.ToolSourceKind](field+"."+name, pw.GetSourceKind())
 			if err != nil {
 				return nil, err
 			}
@@ -229,7 +194,7 @@ func hydratedToPB(h *HydratedSessionLlmState) *pb.HydrateSessionLlmStateResponse
 	out := &pb.HydrateSessionLlmStateResponse{
 		CurrentIdentity:         identityToPB(h.CurrentIdentity),
 		CurrentVisibilityState:  visibilityToPB(&h.CurrentVisibilityState),
-		CapabilitySurfaceStatus: enumText(h.CapabilitySurfaceStatus),
+		CapabilitySurfaceStatus: pbconv.EnumText(h.CapabilitySurfaceStatus),
 		BaseToolNames:           h.BaseToolNames.Sorted(),
 	}
 	if s, ok := h.CurrentCapabilitySurface.Lookup(); ok {
@@ -247,7 +212,7 @@ func hydratedFromPB(h *pb.HydrateSessionLlmStateResponse) (*HydratedSessionLlmSt
 	if err != nil {
 		return nil, err
 	}
-	status, err := parseEnum[machine.SessionLlmCapabilitySurfaceStatus]("capability_surface_status", h.GetCapabilitySurfaceStatus())
+	status, err := pbconv.ParseEnum[machine.SessionLlmCapabilitySurfaceStatus]("capability_surface_status", h.GetCapabilitySurfaceStatus())
 	if err != nil {
 		return nil, err
 	}
@@ -266,9 +231,9 @@ func hydratedFromPB(h *pb.HydrateSessionLlmStateResponse) (*HydratedSessionLlmSt
 }
 
 func reconfigureToPB(r SessionLlmReconfigureRequest) *pb.SessionLlmReconfigureRequest {
-	out := &pb.SessionLlmReconfigureRequest{Model: optPtr(r.Model)}
+	out := &pb.SessionLlmReconfigureRequest{Model: pbconv.OptPtr(r.Model)}
 	if p, ok := r.Provider.Lookup(); ok {
-		s := enumText(p)
+		s := pbconv.EnumText(p)
 		out.Provider = &s
 	}
 	switch r.ProviderParams.Op {
@@ -287,9 +252,9 @@ func reconfigureToPB(r SessionLlmReconfigureRequest) *pb.SessionLlmReconfigureRe
 }
 
 func reconfigureFromPB(r *pb.SessionLlmReconfigureRequest) (SessionLlmReconfigureRequest, error) {
-	out := SessionLlmReconfigureRequest{Model: ptrOpt(r.Model)}
+	out := SessionLlmReconfigureRequest{Model: pbconv.PtrOpt(r.Model)}
 	if r.Provider != nil {
-		p, err := parseEnum[machine.Provider]("request.provider", r.GetProvider())
+		p, err := pbconv.ParseEnum[machine.Provider]("request.provider", r.GetProvider())
 		if err != nil {
 			return out, err
 		}
@@ -378,9 +343,9 @@ func callLlmResponseToPB(r *CallLlmResponse) (*pb.CallLlmResponse, error) {
 			return nil, pluginerr.New(pluginerr.InternalHostError, "CallLlm returned a failure without a known failure source")
 		}
 		f := r.Failure
-		pf := &pb.LlmFailure{Source: enumText(f.Source), RetryAfterMs: uint64(f.RetryAfter / time.Millisecond), Message: f.Message}
+		pf := &pb.LlmFailure{Source: pbconv.EnumText(f.Source), RetryAfterMs: uint64(f.RetryAfter / time.Millisecond), Message: f.Message}
 		if f.RetryKind.Valid() {
-			pf.RetryKind = enumText(f.RetryKind)
+			pf.RetryKind = pbconv.EnumText(f.RetryKind)
 		}
 		out.Outcome = &pb.CallLlmResponse_Failure{Failure: pf}
 	default:
@@ -397,11 +362,11 @@ func callLlmResponseFromPB(r *pb.CallLlmResponse) (*CallLlmResponse, error) {
 	case *pb.CallLlmResponse_ToolCalls:
 		out.Outcome, out.ToolCalls = OutcomeToolCalls, callsFromPB(o.ToolCalls.GetCalls())
 	case *pb.CallLlmResponse_Failure:
-		src, err := parseEnum[machine.RunFailureSourceKind]("failure.source", o.Failure.GetSource())
+		src, err := pbconv.ParseEnum[machine.RunFailureSourceKind]("failure.source", o.Failure.GetSource())
 		if err != nil {
 			return nil, err
 		}
-		kind, err := parseEnum[machine.LlmRetryFailureKind]("failure.retry_kind", o.Failure.GetRetryKind())
+		kind, err := pbconv.ParseEnum[machine.LlmRetryFailureKind]("failure.retry_kind", o.Failure.GetRetryKind())
 		if err != nil {
 			return nil, err
 		}
