@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/llmhost"
 )
 
 // Bounds of the shell state carried across continue-as-new.
@@ -56,6 +57,16 @@ type ShellState struct {
 	// most DedupLimit), so an update retried after continue-as-new is answered, not
 	// applied twice.
 	Dedup []DedupEntry `json:"dedup,omitempty"`
+	// Contents holds the content of every accepted input that is not terminal yet,
+	// keyed by input id.
+	Contents map[string]InputContent `json:"contents,omitempty"`
+	// Conversation is the conversation with the model, oldest first (at most
+	// ConversationLimit messages); ConversationDropped counts the older ones dropped.
+	Conversation        []llmhost.Message `json:"conversation,omitempty"`
+	ConversationDropped uint64            `json:"conversation_dropped,omitempty"`
+	// Answers maps an input to the model's final answer of the run that consumed it
+	// (at most AnswerLimit, oldest dropped).
+	Answers []InputAnswer `json:"answers,omitempty"`
 }
 
 // Refusal records a signal the workflow did not apply.

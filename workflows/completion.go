@@ -13,6 +13,10 @@ type Completion struct {
 	Done    bool                                            `json:"done"`
 	State   machine.InputPublicLifecycleState               `json:"state,omitzero"`
 	Outcome machine.Opt[machine.InputPublicTerminalOutcome] `json:"outcome,omitzero"`
+	// RunID and Answer are the run that consumed the input and the model's final
+	// answer in it, when the input was consumed by a turn.
+	RunID  string `json:"run_id,omitempty"`
+	Answer string `json:"answer,omitempty"`
 }
 
 // MaxCompletionQuery bounds the input ids of one input_completions query.

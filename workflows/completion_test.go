@@ -59,11 +59,11 @@ func TestRealThousandsOfWaiters(t *testing.T) {
 	if _, err := sc.Open(ctx, session); err != nil {
 		t.Fatal(err)
 	}
-	prompt := func(id, key string) machine.AcceptRequest {
-		return machine.AcceptRequest{
+	prompt := func(id, key string) workflows.AcceptInputRequest {
+		return workflows.AcceptInputRequest{AcceptRequest: machine.AcceptRequest{
 			InputID: id, InputKind: machine.KindPrompt, InputOrigin: machine.OriginOperator,
 			Durability: machine.DurabilityDurable, IdempotencyKey: machine.Some(key),
-		}
+		}}
 	}
 	err := parallel(inputs, 8, func(i int) error {
 		res, err := sc.Accept(ctx, session, prompt(fmt.Sprintf("p-%d", i), fmt.Sprintf("k-%d", i)))
@@ -116,10 +116,10 @@ func TestRealThousandsOfWaiters(t *testing.T) {
 
 	// Complete every input: a progress report coalesces it into an aggregate.
 	err = parallel(inputs, 8, func(i int) error {
-		res, err := sc.Accept(ctx, session, machine.AcceptRequest{
+		res, err := sc.Accept(ctx, session, workflows.AcceptInputRequest{AcceptRequest: machine.AcceptRequest{
 			InputID: fmt.Sprintf("c-%d", i), InputKind: machine.KindPeerResponseProgress, InputOrigin: machine.OriginPeer,
 			Durability: machine.DurabilityDurable, ExistingSupersededInputID: machine.Some(fmt.Sprintf("p-%d", i)),
-		})
+		}})
 		if err == nil && res.Outcome.Outcome != machine.AcceptAccepted {
 			err = fmt.Errorf("coalesce %d: %+v", i, res)
 		}

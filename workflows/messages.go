@@ -35,11 +35,10 @@ func MessageTable() string {
 	}
 
 	fmt.Fprintf(&b, "\nAny input may also be sent as the signal `%s` with the envelope `{\"kind\": \"<name>\", \"fields\": {...}}`;\nall envelopes share one channel and are applied in arrival order whatever their kinds.\n", SignalInput)
-	b.WriteString("\n## Shell operations (updates)\n\n| Name | Request | Result |\n|---|---|---|\n")
-	fmt.Fprintf(&b, "| `%s` | `machine.AcceptRequest` | `machine.AcceptResult` |\n", OpAcceptInputWithCompletion)
-	fmt.Fprintf(&b, "| `%s` | `machine.SessionLlmReconfigureRequest` | `machine.SessionLlmReconfigureReport` |\n", OpReconfigureSessionLlmIdentity)
-	fmt.Fprintf(&b, "| `%s` | `workflows.LiveTopologyRequest` | `workflows.LiveTopologyResult` |\n", OpReconfigureLiveTopology)
-	fmt.Fprintf(&b, "| `%s` | `workflows.LiveOpenRequest` | `workflows.LiveOpenResult` |\n", OpLiveOpen)
+	b.WriteString("\n## Shell operations (updates)\n\n| Name | Request | Result | Description |\n|---|---|---|---|\n")
+	for _, op := range shellOperations() {
+		fmt.Fprintf(&b, "| `%s` | `%s` | `%s` | %s |\n", op.name, op.request, op.result, op.doc)
+	}
 
 	b.WriteString("\n## Queries\n\n| Name | Description |\n|---|---|\n")
 	for _, q := range sessionQueryDocs {

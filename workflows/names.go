@@ -78,6 +78,9 @@ const (
 	// QueryShellStatus returns ShellStatus: message counters, refused signals, the run
 	// count and whether the workflow is draining for continue-as-new.
 	QueryShellStatus = "shell_status"
+	// QueryConversation returns Conversation: the messages the runtime loop exchanged
+	// with the model.
+	QueryConversation = "conversation"
 )
 
 // CallerInputs lists the catalogue inputs a caller may send, in catalogue order. Each is

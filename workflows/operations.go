@@ -17,9 +17,11 @@ import (
 // inputs can always be restored.
 const (
 	// OpAcceptInputWithCompletion runs the accept pipeline of spec §7.1
-	// (machine.State.Accept) on a machine.AcceptRequest and returns the
+	// (machine.State.Accept) on an AcceptInputRequest and returns the
 	// machine.AcceptResult. Its WaitOn names the input whose completion the caller may
-	// wait for (the existing input for a deduplicated accept).
+	// wait for (the existing input for a deduplicated accept). The content of an
+	// accepted input is kept until the input is terminal: it is what the runtime loop
+	// hands to the model.
 	OpAcceptInputWithCompletion = "accept_input_with_completion"
 	// OpReconfigureSessionLlmIdentity runs the LLM identity reconfigure of spec §10.5 on a
 	// machine.SessionLlmReconfigureRequest and returns the
@@ -110,8 +112,8 @@ func (a *authority) registerOperations(ctx workflow.Context) error {
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, OpAcceptInputWithCompletion,
 		func(ctx workflow.Context, raw converter.RawValue) (machine.AcceptResult, error) {
-			return runOperation(ctx, a, OpAcceptInputWithCompletion, raw, func(_ workflow.Context, req machine.AcceptRequest) (machine.AcceptResult, error) {
-				return a.state.Accept(req)
+			return runOperation(ctx, a, OpAcceptInputWithCompletion, raw, func(_ workflow.Context, req AcceptInputRequest) (machine.AcceptResult, error) {
+				return a.accept(req)
 			})
 		},
 		workflow.UpdateHandlerOptions{
@@ -122,7 +124,7 @@ func (a *authority) registerOperations(ctx workflow.Context) error {
 				if a.remembered(updateID(ctx)) != nil {
 					return nil
 				}
-				var req machine.AcceptRequest
+				var req AcceptInputRequest
 				return applicationError(OpAcceptInputWithCompletion, decodeStrict(OpAcceptInputWithCompletion, raw, &req))
 			},
 			Description: "Admit an input through the accept pipeline (spec §7.1) and return the outcome and the input to wait on.",
@@ -184,4 +186,21 @@ func runOperation[Req, Res any](ctx workflow.Context, a *authority, name string,
 	}
 	a.applied(ctx, id, out)
 	return out, nil
+}
+
+// operationDoc describes a shell operation in the message table.
+type operationDoc struct{ name, request, result, doc string }
+
+// shellOperations lists every shell operation, in the order of the message table.
+func shellOperations() []operationDoc {
+	out := []operationDoc{
+		{OpAcceptInputWithCompletion, "workflows.AcceptInputRequest", "machine.AcceptResult", "Admit an input through the accept pipeline (spec §7.1); the result names the input to wait on."},
+		{OpReconfigureSessionLlmIdentity, "machine.SessionLlmReconfigureRequest", "machine.SessionLlmReconfigureReport", "Switch the session's LLM identity through the host (spec §10.5), compensating on failure."},
+		{OpReconfigureLiveTopology, "workflows.LiveTopologyRequest", "workflows.LiveTopologyResult", "Move a realtime session to another LLM identity at a safe boundary (spec §9.4)."},
+		{OpLiveOpen, "workflows.LiveOpenRequest", "workflows.LiveOpenResult", "Open a live channel: admission, host open, token digest record (spec §8.8)."},
+	}
+	for _, op := range lifecycleOps {
+		out = append(out, operationDoc{op.name, op.request, "machine.Effects", op.doc})
+	}
+	return out
 }

@@ -137,6 +137,7 @@ var sessionQueryDocs = []struct{ name, doc string }{
 	{QueryLiveChannel, "The routing and status of one live channel (argument: channel id)."},
 	{QueryLiveOwnership, "Whether this session owns a token (argument: its SHA-256 hex digest) or a channel."},
 	{QueryShellStatus, "Message counters, refused signals and continue-as-new status."},
+	{QueryConversation, "The messages the runtime loop exchanged with the model."},
 }
 
 func queryDoc(name string) string {
@@ -175,6 +176,7 @@ func registerSessionQueries(ctx workflow.Context, a *authority) error {
 			return liveOwnershipOf(&a.state, tokenDigest, channelID), nil
 		}},
 		{QueryShellStatus, func() (ShellStatus, error) { return a.status(), nil }},
+		{QueryConversation, func() (Conversation, error) { return a.conversation(), nil }},
 	}
 	for _, q := range queries {
 		if err := workflow.SetQueryHandlerWithOptions(ctx, q.name, q.handler, workflow.QueryHandlerOptions{Description: queryDoc(q.name)}); err != nil {

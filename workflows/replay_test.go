@@ -101,7 +101,7 @@ func TestRecordHistories(t *testing.T) {
 			return err
 		},
 		func() error {
-			req := machine.AcceptRequest{InputID: "in-1", InputKind: machine.KindPrompt, InputOrigin: machine.OriginOperator, Durability: machine.DurabilityDurable, IdempotencyKey: machine.Some("key-1")}
+			req := workflows.AcceptInputRequest{AcceptRequest: machine.AcceptRequest{InputID: "in-1", InputKind: machine.KindPrompt, InputOrigin: machine.OriginOperator, Durability: machine.DurabilityDurable, IdempotencyKey: machine.Some("key-1")}}
 			if _, err := sc.Accept(ctx, session, req); err != nil {
 				return err
 			}

@@ -19,7 +19,7 @@ var ErrUnknownInput = errors.New("sessionclient: the session does not track this
 // Accept offers an input to the session's accept pipeline (spec §7.1) and returns the
 // outcome. Outcome.WaitOn names the input to wait for with WaitForCompletion: the new
 // input, or the original one when the accept was deduplicated by its idempotency key.
-func (c *Client) Accept(ctx context.Context, sessionID string, req machine.AcceptRequest) (machine.AcceptResult, error) {
+func (c *Client) Accept(ctx context.Context, sessionID string, req workflows.AcceptInputRequest) (machine.AcceptResult, error) {
 	return operation[machine.AcceptResult](ctx, c, sessionID, workflows.OpAcceptInputWithCompletion, req)
 }
 

@@ -1,0 +1,59 @@
+package workflows
+
+import (
+	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/llmhost"
+)
+
+// AcceptInputRequest is the payload of accept_input_with_completion: the machine's
+// accept request (its fields inline) and the content the runtime loop hands to the
+// model when the input runs.
+type AcceptInputRequest struct {
+	machine.AcceptRequest
+	Content InputContent `json:"content,omitzero"`
+}
+
+// InputContent is what an input says to the model.
+type InputContent struct {
+	// Text is the user's message.
+	Text string `json:"text,omitempty"`
+}
+
+// accept runs the accept pipeline and keeps the content of a newly accepted input.
+func (a *authority) accept(req AcceptInputRequest) (machine.AcceptResult, error) {
+	res, err := a.state.Accept(req.AcceptRequest)
+	if err != nil || res.Outcome.Outcome != machine.AcceptAccepted || req.Content == (InputContent{}) {
+		return res, err
+	}
+	if a.shell.Contents == nil {
+		a.shell.Contents = map[string]InputContent{}
+	}
+	a.shell.Contents[req.InputID] = req.Content
+	return res, nil
+}
+
+// Conversation is the session's conversation as the runtime loop keeps it (query
+// conversation): every message sent to and received from the model, oldest first, at
+// most ConversationLimit (older ones are dropped and counted).
+type Conversation struct {
+	Messages []llmhost.Message `json:"messages"`
+	// Dropped counts the older messages no longer kept.
+	Dropped uint64 `json:"dropped,omitempty"`
+}
+
+// ConversationLimit bounds the messages a session keeps.
+const ConversationLimit = 200
+
+func (a *authority) conversation() Conversation {
+	return Conversation{Messages: a.shell.Conversation, Dropped: a.shell.ConversationDropped}
+}
+
+// InputAnswer is the model's final answer of the run that consumed an input.
+type InputAnswer struct {
+	InputID string `json:"input_id"`
+	RunID   string `json:"run_id"`
+	Answer  string `json:"answer"`
+}
+
+// AnswerLimit bounds the remembered answers.
+const AnswerLimit = 1024
