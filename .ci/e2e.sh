@@ -70,6 +70,20 @@ our_processes() {
   return 0
 }
 
+# print_figures: the timings measured so far (figures, not assertions).
+print_figures() {
+  local line name var
+  echo
+  echo "e2e timings (figures, not assertions):"
+  for line in "build worker + starter:BUILD_MS" "worker cold start to ready (fresh data dir):COLD_MS" \
+    "starter demo, end to end:DEMO_MS" "worker restart to ready after SIGKILL:RESTART_READY_MS" \
+    "resume: restart to first accepted input:RESUME_MS"; do
+    name=${line%:*} var=${line##*:}
+    [[ -n ${!var:-} ]] && printf '  %-44s %s\n' "$name" "$(secs "${!var}")"
+  done
+  return 0
+}
+
 cleanup() {
   local rc=$?
   set +e
@@ -81,6 +95,7 @@ cleanup() {
   pids=$(our_processes)
   [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
   if [[ $OK != 1 ]]; then
+    print_figures
     for f in "$WORK"/worker-*.out "$WORK"/worker-*.err "$WORK"/stream.log; do
       [[ -f $f ]] || continue
       echo "----- tail of $f"
@@ -185,6 +200,7 @@ log "work directory $WORK"
 install_tools
 
 # ================================================================== 1. build
+[[ -d cmd/starter ]] || fail "cmd/starter is not in this tree: the end-to-end check drives the product through the starter CLI"
 mkdir -p "$BIN"
 t0=$(now_ms)
 go build -o "$BIN/worker" ./cmd/worker
@@ -304,6 +320,7 @@ verdict=$(N="$N_INPUTS" CONV="$WORK/stream-conversation.json" jsonq '(() => {
   const streamed = Object.keys(states).filter((id) => id.startsWith("stream-"));
   if (streamed.length !== n) problems.push(`${streamed.length} stream inputs tracked, want ${n}`);
   const conv = JSON.parse(require("fs").readFileSync(process.env.CONV, "utf8"));
+  if (conv.dropped) problems.push(`the conversation dropped ${conv.dropped} old messages, so it cannot prove each input reached the model once: lower E2E_INPUTS`);
   const userTexts = (conv.messages || []).filter((msg) => msg.role === "user")
     .flatMap((msg) => (msg.content || []).map((c) => c.text || ""));
   for (let i = 1; i <= n; i++) {
@@ -344,14 +361,7 @@ node .ci/check-ui.mjs "$PAGE" "$SCREENSHOT" "${expect[@]}" || fail "the session'
 pass "the Web UI page of $DEMO_WF shows its ID, status and ${#expect[@]} expected texts; screenshot: $SCREENSHOT"
 
 # ================================================================== figures
-echo
-echo "e2e timings (figures, not assertions):"
-printf '  %-44s %s\n' \
-  "build worker + starter" "$(secs "$BUILD_MS")" \
-  "worker cold start to ready (fresh data dir)" "$(secs "$COLD_MS")" \
-  "starter demo, end to end" "$(secs "$DEMO_MS")" \
-  "worker restart to ready after SIGKILL" "$(secs "$RESTART_READY_MS")" \
-  "resume: restart to first accepted input" "$(secs "$RESUME_MS")"
-echo "screenshot: $SCREENSHOT"
 OK=1
+print_figures
+echo "screenshot: $SCREENSHOT"
 echo "e2e: $PASSED passed, 0 failed"
