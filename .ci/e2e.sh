@@ -306,7 +306,13 @@ log "stream: $N_INPUTS inputs answered ($dedup deduplicated on retry, $retried n
 # Every input: terminal, completed by a run (consumed), exactly once.
 for i in $(seq "$N_INPUTS"); do
   doc=$(STARTER_TIMEOUT=120 starter wait "$STREAM" "stream-$i") || fail "starter wait $STREAM stream-$i: $doc"
-  verdict=$(jsonq '(d.known && d.done && d.outcome === "Completed" && !!d.run_id) ? "ok" : JSON.stringify(d)' <<<"$doc")
+  # The completion, flat or under "completion"; run and answer flat or under "result".
+  verdict=$(TEXT="stream-$i-of-$N_INPUTS" jsonq '(() => {
+    const c = d.completion || d, r = c.result || c;
+    const ok = c.known === true && c.done === true && c.outcome === "Completed" && !!r.run_id &&
+      (r.answer === undefined || r.answer.includes(process.env.TEXT));
+    return ok ? "ok" : JSON.stringify(d);
+  })()' <<<"$doc")
   [[ $verdict == ok ]] || fail "input stream-$i did not complete: $verdict"
 done
 state=$(starter state "$STREAM" --machine) || fail "starter state $STREAM --machine: $state"
