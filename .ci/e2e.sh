@@ -29,10 +29,12 @@ export GOTOOLCHAIN=local
 N_INPUTS=${E2E_INPUTS:-30}
 KILL_AFTER=${E2E_KILL_AFTER:-10}
 SCREENSHOT=${E2E_SCREENSHOT:-${TMPDIR:-/tmp}/meerkat-ui.png}
+((KILL_AFTER >= 1 && KILL_AFTER < N_INPUTS)) || { echo "e2e: E2E_KILL_AFTER ($KILL_AFTER) must be at least 1 and below E2E_INPUTS ($N_INPUTS)" >&2; exit 2; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/meerkat-e2e.XXXXXX")
 BIN=$WORK/bin
 DATA=$WORK/data
 WORKER_PID=
+SENDER_PID=
 WORKER_RUN=0
 PASSED=0
 OK=0
@@ -87,6 +89,9 @@ print_figures() {
 cleanup() {
   local rc=$?
   set +e
+  if [[ -n $SENDER_PID ]] && alive "$SENDER_PID"; then
+    kill -KILL "$SENDER_PID" $(ps -o pid= --ppid "$SENDER_PID") 2>/dev/null
+  fi
   if [[ -n $WORKER_PID ]] && alive "$WORKER_PID"; then
     kill -TERM "$WORKER_PID" 2>/dev/null
     for _ in $(seq 100); do alive "$WORKER_PID" || break; sleep 0.1; done
@@ -278,7 +283,7 @@ send_stream &
 SENDER_PID=$!
 deadline=$((SECONDS + 120))
 until (($(grep -c ' accepted ' "$WORK/stream.log") >= KILL_AFTER)); do
-  alive "$SENDER_PID" || fail "the sender stopped before $KILL_AFTER inputs were accepted: $(tail -3 "$WORK/stream.log")"
+  alive "$SENDER_PID" || fail "the stream ended before $KILL_AFTER inputs were accepted; its last line: $(tail -n 1 "$WORK/stream.log")"
   ((SECONDS < deadline)) || fail "fewer than $KILL_AFTER inputs accepted in 120 s"
   sleep 0.02
 done
@@ -345,7 +350,7 @@ pass "SIGKILL mid-stream: all $N_INPUTS inputs accepted once, consumed once, non
 # ================================================================== 6. the session's page in a browser
 listing=$(wait_listed "WorkflowId=\"$DEMO_WF\"" "$DEMO_WF")
 RUN_ID=$(WF=$DEMO_WF jsonq 'd.executions.find((e) => e.execution.workflowId === process.env.WF).execution.runId' <<<"$listing")
-mapfile -t expect < <(WF=$DEMO_WF jsonq '(() => {
+expected=$(WF=$DEMO_WF jsonq '(() => {
   const e = d.executions.find((x) => x.execution.workflowId === process.env.WF);
   const status = e.status.replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase()
     .replace("continued_as_new", "continued as new").replace("timed_out", "timed out");
@@ -360,7 +365,8 @@ mapfile -t expect < <(WF=$DEMO_WF jsonq '(() => {
     out.push(`"${k}": ${JSON.stringify(v)}`);
   }
   return out.join("\n");
-})()' <<<"$listing")
+})()' <<<"$listing") || fail "the UI API's listing of $DEMO_WF lacks what the page must show: $listing"
+mapfile -t expect <<<"$expected"
 PAGE=$UI/namespaces/default/workflows/$(urlencode "$DEMO_WF")/$RUN_ID/search-attributes
 log "loading $PAGE in Chromium"
 node .ci/check-ui.mjs "$PAGE" "$SCREENSHOT" "${expect[@]}" || fail "the session's page did not show what the API lists"
