@@ -348,13 +348,15 @@ verdict=$(N="$N_INPUTS" CONV="$WORK/stream-conversation.json" jsonq '(() => {
 pass "SIGKILL mid-stream: all $N_INPUTS inputs accepted once, consumed once, none lost (resume $(secs "$RESUME_MS"))"
 
 # ================================================================== 6. the session's page in a browser
+# Opens the page the demo printed (the UI redirects it to the latest run), waits for the
+# workflow ID, the run the API lists and its status, then opens the Search Attributes tab
+# and waits for each of our attributes with the value the API lists.
 listing=$(wait_listed "WorkflowId=\"$DEMO_WF\"" "$DEMO_WF")
-RUN_ID=$(WF=$DEMO_WF jsonq 'd.executions.find((e) => e.execution.workflowId === process.env.WF).execution.runId' <<<"$listing")
 expected=$(WF=$DEMO_WF jsonq '(() => {
   const e = d.executions.find((x) => x.execution.workflowId === process.env.WF);
   const status = e.status.replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase()
     .replace("continued_as_new", "continued as new").replace("timed_out", "timed out");
-  const out = [process.env.WF, "exact:" + process.env.WF, "exact:" + status];
+  const steps = ["exact:" + process.env.WF, "exact:" + e.execution.runId, "exact:" + status, "click:Search Attributes"];
   const fields = (e.searchAttributes && e.searchAttributes.indexedFields) || {};
   const ours = Object.keys(fields).filter((k) => k.startsWith("Meerkat")).sort();
   for (const k of ["MeerkatSessionId", "MeerkatRuntimeState", "MeerkatTopologyPhase"]) {
@@ -362,15 +364,14 @@ expected=$(WF=$DEMO_WF jsonq '(() => {
   }
   for (const k of ours) {
     const v = JSON.parse(Buffer.from(fields[k].data, "base64").toString());
-    out.push(`"${k}": ${JSON.stringify(v)}`);
+    steps.push(`"${k}": ${JSON.stringify(v)}`);
   }
-  return out.join("\n");
+  return steps.join("\n");
 })()' <<<"$listing") || fail "the UI API's listing of $DEMO_WF lacks what the page must show: $listing"
-mapfile -t expect <<<"$expected"
-PAGE=$UI/namespaces/default/workflows/$(urlencode "$DEMO_WF")/$RUN_ID/search-attributes
-log "loading $PAGE in Chromium"
-node .ci/check-ui.mjs "$PAGE" "$SCREENSHOT" "${expect[@]}" || fail "the session's page did not show what the API lists"
-pass "the Web UI page of $DEMO_WF shows its ID, status and ${#expect[@]} expected texts; screenshot: $SCREENSHOT"
+mapfile -t steps <<<"$expected"
+log "loading $DEMO_UI_URL in Chromium"
+node .ci/check-ui.mjs "$DEMO_UI_URL" "$SCREENSHOT" "${steps[@]}" || fail "the session's page did not show what the UI API lists"
+pass "the Web UI page of $DEMO_WF shows its ID, run, status and $(grep -c '^"Meerkat' <<<"$expected") search attributes; screenshot: $SCREENSHOT"
 
 # ================================================================== figures
 OK=1
