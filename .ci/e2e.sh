@@ -163,7 +163,7 @@ start_worker() {
   local out=$WORK/worker-$WORKER_RUN.out err=$WORK/worker-$WORKER_RUN.err
   local t0
   t0=$(now_ms)
-  "$BIN/worker" -data-dir "$DATA" -frontend-port "$FRONTEND_PORT" -ui-port "$UI_PORT" -log-level warn >"$out" 2>"$err" &
+  "$BIN/worker" -data-dir "$DATA" -frontend-port "$FRONTEND_PORT" -ui-port "$UI_PORT" -log-level warn </dev/null >"$out" 2>"$err" &
   WORKER_PID=$!
   until grep -q '^Worker ready' "$out" 2>/dev/null; do
     alive "$WORKER_PID" || fail "worker run $WORKER_RUN exited before it was ready (see $err)"
@@ -279,7 +279,7 @@ send_stream() {
     done
   done
 }
-send_stream &
+send_stream </dev/null &
 SENDER_PID=$!
 deadline=$((SECONDS + 120))
 until (($(grep -c ' accepted ' "$WORK/stream.log") >= KILL_AFTER)); do
@@ -288,7 +288,6 @@ until (($(grep -c ' accepted ' "$WORK/stream.log") >= KILL_AFTER)); do
   sleep 0.02
 done
 kill -KILL "$WORKER_PID"
-KILL_MS=$(now_ms)
 wait "$WORKER_PID" 2>/dev/null || true
 sleep 0.3
 left=$(our_processes)
