@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
 )
 
 // APIVersion is the protocol major version implemented by this package.
@@ -45,13 +46,9 @@ type Drainer interface {
 	Drain(ctx context.Context) error
 }
 
-// DescribeResponse is an adapter's self-description.
-type DescribeResponse struct {
-	Name         string
-	Version      string
-	APIVersions  []uint32
-	Capabilities []string
-}
+// DescribeResponse is an adapter's self-description: name, version, supported API
+// versions and capabilities. It is the same type as [Info].
+type DescribeResponse = pluginsdk.Info
 
 // Capabilities an adapter may report.
 const (

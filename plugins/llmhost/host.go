@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
 )
 
 // APIVersion is the protocol major version implemented by this package.
@@ -47,13 +48,9 @@ type Drainer interface {
 	Drain(ctx context.Context) error
 }
 
-// DescribeResponse is a plugin's self-description.
-type DescribeResponse struct {
-	Name         string
-	Version      string
-	APIVersions  []uint32
-	Capabilities []string
-}
+// DescribeResponse is a plugin's self-description: name, version, supported API
+// versions and capabilities. It is the same type as [Info].
+type DescribeResponse = pluginsdk.Info
 
 // Capabilities a plugin may report.
 const (
