@@ -41,10 +41,9 @@ type Host interface {
 	Observe(ctx context.Context, send func(Observation) error) error
 }
 
-// Drainer is implemented by adapters that close their channels before being stopped.
-type Drainer interface {
-	Drain(ctx context.Context) error
-}
+// Drainer is implemented by adapters that close their channels before being
+// stopped; the Drain RPC calls it once no call is in flight.
+type Drainer = pluginsdk.Drainer
 
 // DescribeResponse is an adapter's self-description: name, version, supported API
 // versions and capabilities. It is the same type as [Info].

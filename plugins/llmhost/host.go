@@ -43,10 +43,9 @@ type Host interface {
 	ExecuteToolCall(ctx context.Context, req *ExecuteToolCallRequest) (*ExecuteToolCallResponse, error)
 }
 
-// Drainer is implemented by plugins that must finish work before they are stopped.
-type Drainer interface {
-	Drain(ctx context.Context) error
-}
+// Drainer is implemented by plugins that must finish work before being stopped;
+// the Drain RPC calls it once no call is in flight.
+type Drainer = pluginsdk.Drainer
 
 // DescribeResponse is a plugin's self-description: name, version, supported API
 // versions and capabilities. It is the same type as [Info].
