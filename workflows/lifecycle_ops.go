@@ -120,6 +120,10 @@ func (a *authority) applyAll(ctx workflow.Context, ins []machine.Input) (machine
 	var fx machine.Effects
 	var staged []*machine.Staged
 	for _, in := range ins {
+		if err := a.beforeApply(ctx, in); err != nil {
+			a.restore(ctx, staged)
+			return nil, err
+		}
 		st, out, err := a.state.Stage(in)
 		if err != nil {
 			a.restore(ctx, staged)
