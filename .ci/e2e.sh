@@ -319,6 +319,11 @@ for i in $(seq "$N_INPUTS"); do
   })()' <<<"$doc")
   [[ $verdict == ok ]] || fail "input stream-$i did not complete: $verdict"
 done
+# A resend of an input sent before the kill, and of the last one, joins the first.
+for i in 1 "$N_INPUTS"; do
+  doc=$(starter send "$STREAM" "stream-$i-of-$N_INPUTS" --id "stream-$i" --key "stream-$i") || fail "resending stream-$i: $doc"
+  [[ $(jsonq 'd.outcome' <<<"$doc") == deduplicated ]] || fail "resending the consumed input stream-$i was not deduplicated: $doc"
+done
 state=$(starter state "$STREAM" --machine) || fail "starter state $STREAM --machine: $state"
 printf '%s\n' "$state" >"$WORK/stream-state.json"
 conv=$(starter conversation "$STREAM") || fail "starter conversation $STREAM: $conv"
@@ -344,7 +349,7 @@ verdict=$(N="$N_INPUTS" CONV="$WORK/stream-conversation.json" jsonq '(() => {
   return problems.length ? problems.join("; ") : "ok";
 })()' <"$WORK/stream-state.json")
 [[ $verdict == ok ]] || fail "after the SIGKILL restart: $verdict"
-pass "SIGKILL mid-stream: all $N_INPUTS inputs accepted once, consumed once, none lost (resume $(secs "$RESUME_MS"))"
+pass "SIGKILL mid-stream: all $N_INPUTS inputs accepted once, consumed once, none lost, resends deduplicated (resume $(secs "$RESUME_MS"))"
 
 # ================================================================== 6. the session's page in a browser
 # Opens the page the demo printed (the UI redirects it to the latest run), waits for the
