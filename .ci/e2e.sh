@@ -22,6 +22,7 @@
 #   E2E_KILL_AFTER  accepted inputs before the SIGKILL (default 10)
 #   E2E_SCREENSHOT  where the screenshot goes (default $TMPDIR/meerkat-ui.png)
 #   E2E_KEEP=1      keep the work directory (data, logs) even on success
+# shellcheck disable=SC2016 # the single-quoted arguments of jsonq are JavaScript
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
@@ -90,15 +91,15 @@ cleanup() {
   local rc=$?
   set +e
   if [[ -n $SENDER_PID ]] && alive "$SENDER_PID"; then
-    kill -KILL "$SENDER_PID" $(ps -o pid= --ppid "$SENDER_PID") 2>/dev/null
+    kill -KILL -- "-$SENDER_PID" 2>/dev/null
   fi
   if [[ -n $WORKER_PID ]] && alive "$WORKER_PID"; then
     kill -TERM "$WORKER_PID" 2>/dev/null
     for _ in $(seq 100); do alive "$WORKER_PID" || break; sleep 0.1; done
   fi
   local pids
-  pids=$(our_processes)
-  [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
+  mapfile -t pids < <(our_processes)
+  ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null
   if [[ $OK != 1 ]]; then
     print_figures
     for f in "$WORK"/worker-*.out "$WORK"/worker-*.err "$WORK"/stream.log; do
@@ -274,13 +275,16 @@ send_stream() {
         echo "$i rejected $attempts $(now_ms) $doc" >>"$WORK/stream.log"
         return 1
       fi
+      [[ -e /proc/$$ ]] || return 1 # the script is gone
       ((attempts < 300)) || { echo "$i gave-up $attempts $(now_ms)" >>"$WORK/stream.log"; return 1; }
       sleep 0.2
     done
   done
 }
+set -m # the stream runs in its own process group, so cleanup can stop it whole
 send_stream </dev/null &
 SENDER_PID=$!
+set +m
 deadline=$((SECONDS + 120))
 until (($(grep -c ' accepted ' "$WORK/stream.log") >= KILL_AFTER)); do
   alive "$SENDER_PID" || fail "the stream ended before $KILL_AFTER inputs were accepted; its last line: $(tail -n 1 "$WORK/stream.log")"
