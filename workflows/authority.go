@@ -73,6 +73,9 @@ type ShellState struct {
 	// (attach_runtime, EnsureSessionWithExecutor) and cleared when the runtime goes away
 	// (stop, reset, destroy, unregister).
 	LoopAttached bool `json:"loop_attached,omitempty"`
+	// WakePending is set when something woke the runtime loop (an accept with a
+	// post-admission signal, an attach) and cleared once the loop found its lanes empty.
+	WakePending bool `json:"wake_pending,omitempty"`
 }
 
 // Refusal records a signal the workflow did not apply.
@@ -188,7 +191,7 @@ func (a *authority) envelopeInput(raw converter.RawValue) (string, machine.Input
 	if i < 0 {
 		return SignalInput, nil, &Error{
 			Kind: machine.KindValidationFailed.String(), Input: SignalInput,
-			Reason: fmt.Sprintf("kind %q is not an input this workflow accepts (see MESSAGES.md)", env.Kind),
+			Reason: fmt.Sprintf("kind %q is not an input this workflow accepts (see the README's message reference)", env.Kind),
 		}
 	}
 	sp := a.inputs[i]
