@@ -109,8 +109,6 @@ type command struct {
 	// setup registers the command's own flags on fs and returns the function that runs
 	// it with the positional arguments (called once fs is parsed).
 	setup func(fs *flag.FlagSet) func(ctx context.Context, a *app, args []string) error
-	// offline commands need no Temporal connection.
-	offline bool
 	// stepTimeouts commands apply --timeout to each of their steps themselves instead of
 	// to the whole command.
 	stepTimeouts bool
@@ -214,11 +212,6 @@ func (a *app) run(ctx context.Context, args []string) error {
 		ctx, cancel = context.WithTimeout(ctx, a.g.timeout)
 		defer cancel()
 	}
-	if !cmd.offline {
-		if err := a.dial(ctx); err != nil {
-			return err
-		}
-	}
 	return runCmd(ctx, a, pos)
 }
 
@@ -243,9 +236,13 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// dial connects to Temporal. Dialing checks the server's health, so an unreachable
-// address fails here with a message that says what to do.
-func (a *app) dial(ctx context.Context) error {
+// connect dials Temporal once; commands call it after checking their arguments, so a
+// usage error never waits for a connection. Dialing checks the server's health, so an
+// unreachable address fails here with a message that says what to do.
+func (a *app) connect(ctx context.Context) error {
+	if a.sc != nil {
+		return nil
+	}
 	opts := client.Options{
 		HostPort: a.g.address, Namespace: a.g.namespace,
 		Logger: log.NewStructuredLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelError}))),
@@ -352,7 +349,7 @@ func printFlags(w io.Writer, fs *flag.FlagSet, skip map[string]bool) {
 }
 
 var helpCommand = &command{
-	name: "help", args: "[command]", summary: "Show the commands, or one command's usage.", nargs: [2]int{0, -1}, offline: true,
+	name: "help", args: "[command]", summary: "Show the commands, or one command's usage.", nargs: [2]int{0, -1},
 	setup: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 		return func(_ context.Context, a *app, args []string) error {
 			if len(args) == 0 {

@@ -40,6 +40,9 @@ var demoCommand = &command{
 					return err
 				}
 			}
+			if err := a.connect(ctx); err != nil {
+				return err
+			}
 			d.a = a
 			return d.run(ctx)
 		}
@@ -65,6 +68,8 @@ type demo struct {
 	session              string
 	chat, text, realtime string
 	steps                []demoStep
+	// width is the longest step name, to align the human output.
+	width int
 	// state carried between steps
 	channel, token string
 }
@@ -140,9 +145,7 @@ func (d *demo) step(ctx context.Context, name string, fn func(ctx context.Contex
 		if !s.OK {
 			mark = "✗"
 		}
-		t := newTable(d.a.stdout)
-		t.row(" "+mark+" "+name, s.Detail)
-		t.flush()
+		fmt.Fprintf(d.a.stdout, " %s %-*s  %s\n", mark, d.width, name, s.Detail)
 	}
 	if err != nil {
 		return fmt.Errorf("demo step %q: %w", name, err)
@@ -204,6 +207,9 @@ func (d *demo) script(ctx context.Context) error {
 		{"stop", d.stop},
 	}
 	for _, s := range steps {
+		d.width = max(d.width, len([]rune(s.name)))
+	}
+	for _, s := range steps {
 		if err := d.step(ctx, s.name, s.fn); err != nil {
 			return err
 		}
@@ -258,10 +264,11 @@ func (d *demo) sendAndWait(ctx context.Context, text string) (string, error) {
 	if err != nil {
 		return "", waitError(d.session, id, err)
 	}
-	if !c.Outcome.Is(machine.PublicOutcomeCompleted) || c.Answer == "" {
-		return "", checkf("input %s ended %s (%s) with answer %q, want Completed with an answer", id, optString(c.Outcome), c.State, c.Answer)
+	_, answer := answerOf(c)
+	if !c.Outcome.Is(machine.PublicOutcomeCompleted) || answer == "" {
+		return "", checkf("input %s ended %s (%s) with answer %q, want Completed with an answer", id, optString(c.Outcome), c.State, answer)
 	}
-	return fmt.Sprintf("%q → %q", text, c.Answer), nil
+	return fmt.Sprintf("%q → %q", text, answer), nil
 }
 
 func reasonOf(res machine.AcceptResult) *machine.RejectReason {

@@ -25,6 +25,7 @@
 // The package owns the command line only: argument parsing, output, exit codes and the
 // demo script. Every session operation goes through workflows/sessionclient, sessions
 // are addressed by workflows.WorkflowID with an empty run ID, and no status is invented
-// here: what is printed is what the session's machine answered. It must never import
-// activities, plugins or workflow internals, and never call machine.Apply.
+// here: what is printed is what the session's machine answered. It imports machine and
+// plugins/llmhost for their data types only; it must never import activities or a plugin
+// implementation, and never call machine.Apply.
 package main

@@ -44,6 +44,9 @@ func reasonFlag(def string, op func(ctx context.Context, a *app, session, reason
 	return func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 		reason := fs.String("reason", def, "`reason` recorded with the request")
 		return func(ctx context.Context, a *app, args []string) error {
+			if err := a.connect(ctx); err != nil {
+				return err
+			}
 			fx, err := op(ctx, a, args[0], *reason)
 			if err != nil {
 				return err

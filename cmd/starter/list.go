@@ -49,6 +49,9 @@ type listDoc struct {
 }
 
 func runList(ctx context.Context, a *app, f sessionclient.ListFilter) error {
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
 	sessions, err := a.sc.ListSessions(ctx, f)
 	var invalid *serviceerror.InvalidArgument
 	if errors.As(err, &invalid) {

@@ -51,6 +51,9 @@ type liveOpenDoc struct {
 }
 
 func runLiveOpen(ctx context.Context, a *app, session string, ttl time.Duration, identity machine.SessionLlmIdentity) error {
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
 	opened, err := a.sc.OpenLive(ctx, session, ttl, identity)
 	if err != nil {
 		return err
@@ -150,6 +153,9 @@ type tokenIssueDoc struct {
 }
 
 func runTokenIssue(ctx context.Context, a *app, session, channel string, webrtc bool, ttl time.Duration) error {
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
 	issue, kind := a.sc.IssueWebsocketToken, "websocket"
 	if webrtc {
 		issue, kind = a.sc.IssueWebrtcToken, "webrtc"
@@ -176,7 +182,9 @@ func runTokenIssue(ctx context.Context, a *app, session, channel string, webrtc 
 var liveTokenPresentCommand = &command{
 	name: "live token present", args: "<token> <channel>", nargs: [2]int{2, 2},
 	summary: "Present a WebSocket token for a channel (the upgrade's admission); routed to the token's session.",
-	setup:   noFlags(runTokenPresent),
+	setup: func(*flag.FlagSet) func(context.Context, *app, []string) error {
+		return runTokenPresent // checks the token's form before it connects
+	},
 }
 
 type tokenPresentDoc struct {
@@ -192,6 +200,9 @@ func runTokenPresent(ctx context.Context, a *app, args []string) error {
 	token, channel := args[0], args[1]
 	if _, err := machine.ParseLiveToken(token); err != nil {
 		return usagef("%q is not a live token: %v", token, err)
+	}
+	if err := a.connect(ctx); err != nil {
+		return err
 	}
 	fx, err := a.sc.AdmitWebsocketToken(ctx, token, channel)
 	if err != nil {

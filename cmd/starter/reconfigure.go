@@ -21,6 +21,9 @@ var reconfigureLlmCommand = &command{
 			if err != nil {
 				return err
 			}
+			if err := a.connect(ctx); err != nil {
+				return err
+			}
 			report, err := a.sc.ReconfigureSessionLlm(ctx, args[0], req)
 			if err != nil {
 				return err

@@ -77,6 +77,9 @@ func rejectReasonString(r *machine.RejectReason) string {
 }
 
 func runSend(ctx context.Context, a *app, session, text string, opts sessionclient.SendOptions, wait bool) error {
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
 	res, err := a.sc.SendText(ctx, session, text, opts)
 	if err != nil {
 		return err
@@ -150,10 +153,17 @@ func completionPairs(c workflows.Completion) []string {
 		outcome = "unknown"
 	}
 	outcome += " (" + c.State.String() + ")"
-	if c.RunID != "" {
-		outcome += " in run " + c.RunID
+	run, answer := answerOf(c)
+	if run != "" {
+		outcome += " in run " + run
 	}
-	return []string{"completed", outcome, "answer", c.Answer}
+	return []string{"completed", outcome, "answer", answer}
+}
+
+// answerOf returns the run that ended the input and the model's final answer in it ("",
+// "" when no turn consumed the input).
+func answerOf(c workflows.Completion) (runID, answer string) {
+	return c.RunID, c.Answer
 }
 
 var waitCommand = &command{

@@ -11,7 +11,14 @@ import (
 
 // noFlags is the setup of a command without flags of its own.
 func noFlags(run func(ctx context.Context, a *app, args []string) error) func(*flag.FlagSet) func(context.Context, *app, []string) error {
-	return func(*flag.FlagSet) func(context.Context, *app, []string) error { return run }
+	return func(*flag.FlagSet) func(context.Context, *app, []string) error {
+		return func(ctx context.Context, a *app, args []string) error {
+			if err := a.connect(ctx); err != nil {
+				return err
+			}
+			return run(ctx, a, args)
+		}
+	}
 }
 
 var startCommand = &command{

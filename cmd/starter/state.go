@@ -33,10 +33,24 @@ type stateDoc struct {
 	Session      string                   `json:"session"`
 	RuntimeState workflows.RuntimeState   `json:"runtime_state"`
 	Realtime     workflows.RealtimeStatus `json:"realtime_status"`
-	Shell        workflows.ShellStatus    `json:"shell_status"`
+	Shell        shellCounters            `json:"shell"`
+}
+
+// shellCounters are the session workflow's own counters (query shell_status).
+type shellCounters struct {
+	Messages       uint64 `json:"messages"`
+	UpdatesApplied uint64 `json:"updates_applied"`
+	SignalsApplied uint64 `json:"signals_applied"`
+	SignalsRefused uint64 `json:"signals_refused"`
+	// Runs counts the continue-as-new boundaries crossed.
+	Runs     uint64 `json:"runs"`
+	Draining bool   `json:"draining"`
 }
 
 func runRuntimeState(ctx context.Context, a *app, session string) error {
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
 	rt, err := a.sc.RuntimeState(ctx, session)
 	if err != nil {
 		return err
@@ -49,9 +63,10 @@ func runRuntimeState(ctx context.Context, a *app, session string) error {
 	if err != nil {
 		return err
 	}
-	// The dedup results and contents are internal bookkeeping; the counters are the point.
-	shell.Dedup, shell.Contents, shell.Conversation, shell.Answers = nil, nil, nil, nil
-	doc := stateDoc{Session: session, RuntimeState: rt, Realtime: realtime, Shell: shell}
+	doc := stateDoc{Session: session, RuntimeState: rt, Realtime: realtime, Shell: shellCounters{
+		Messages: shell.Messages, UpdatesApplied: shell.UpdatesApplied, SignalsApplied: shell.SignalsApplied,
+		SignalsRefused: shell.SignalsRefused, Runs: shell.Runs, Draining: shell.Draining,
+	}}
 	return a.emit(doc, func(w io.Writer) {
 		fields(w,
 			"session", session,
@@ -80,6 +95,9 @@ type inputStateDoc struct {
 }
 
 func runInputState(ctx context.Context, a *app, session, inputID string) error {
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
 	st, err := a.sc.InputState(ctx, session, inputID)
 	if err != nil {
 		return err
@@ -105,6 +123,9 @@ func runInputState(ctx context.Context, a *app, session, inputID string) error {
 }
 
 func runMachineState(ctx context.Context, a *app, session string) error {
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
 	st, err := a.sc.MachineState(ctx, session)
 	if err != nil {
 		return err

@@ -24,6 +24,9 @@ var topologyCommand = &command{
 			if err != nil {
 				return err
 			}
+			if err := a.connect(ctx); err != nil {
+				return err
+			}
 			res, err := a.sc.ReconfigureLiveTopology(ctx, args[0], workflows.LiveTopologyRequest{AuthorityEpoch: *epoch, Reconfigure: req})
 			if err != nil {
 				return err
