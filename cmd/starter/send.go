@@ -153,17 +153,26 @@ func completionPairs(c workflows.Completion) []string {
 		outcome = "unknown"
 	}
 	outcome += " (" + c.State.String() + ")"
-	run, answer := answerOf(c)
-	if run != "" {
-		outcome += " in run " + run
+	pairs := []string{"completed", outcome}
+	if r, ok := c.Result.Lookup(); ok {
+		result := r.Class.String()
+		if r.RunID != "" {
+			result += " in run " + r.RunID
+		}
+		pairs = append(pairs, "result", result)
+		if r.Error != "" {
+			pairs = append(pairs, "error", r.Error)
+		}
 	}
-	return []string{"completed", outcome, "answer", answer}
+	_, answer := answerOf(c)
+	return append(pairs, "answer", answer)
 }
 
 // answerOf returns the run that ended the input and the model's final answer in it ("",
-// "" when no turn consumed the input).
+// "" when no turn ended the input).
 func answerOf(c workflows.Completion) (runID, answer string) {
-	return c.RunID, c.Answer
+	r := c.Result.Get()
+	return r.RunID, r.Answer
 }
 
 var waitCommand = &command{
