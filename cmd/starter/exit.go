@@ -124,6 +124,9 @@ func classify(err error, g globals) failure {
 	case errors.As(err, &nsNotFound):
 		return failure{Code: exitFailure, Kind: "not_found", Message: err.Error(),
 			Hint: "check --namespace (the worker's default is " + defaultNamespace + ")"}
+	case errors.As(err, &notFound) && strings.Contains(err.Error(), "already completed"):
+		return failure{Code: exitFailure, Kind: "not_found", Message: err.Error(),
+			Hint: "the session's workflow has ended (the session was destroyed): `starter describe <session>` shows it, `starter start <another id>` opens a new one"}
 	case errors.As(err, &notFound):
 		return failure{Code: exitFailure, Kind: "not_found", Message: err.Error(),
 			Hint: "no running session has that id: list sessions with `starter list`, or start one with `starter start <session>`"}
