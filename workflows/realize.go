@@ -8,6 +8,9 @@ import (
 
 // applyCaller applies a caller's input and realizes what it asks of the runtime.
 func (a *authority) applyCaller(ctx workflow.Context, in machine.Input) (machine.Effects, error) {
+	if err := a.beforeApply(ctx, in); err != nil {
+		return nil, err
+	}
 	fx, err := a.state.Apply(in)
 	if err == nil {
 		a.realize(ctx, in, fx)
@@ -15,15 +18,29 @@ func (a *authority) applyCaller(ctx workflow.Context, in machine.Input) (machine
 	return fx, err
 }
 
+// beforeApply is the part of the shell's work that must precede the input: a Destroy the
+// machine accepts first ends every pending input (reason Destroyed), since a destroyed
+// machine takes no input-lifecycle step.
+func (a *authority) beforeApply(ctx workflow.Context, in machine.Input) error {
+	if _, ok := in.(machine.Destroy); !ok {
+		return nil
+	}
+	if _, err := a.state.Preview(in); err != nil {
+		return err
+	}
+	a.terminalise(ctx, machine.AbandonDestroyed, "session destroyed")
+	return nil
+}
+
 // realize is the shell's side of a lifecycle input a caller sent (spec §5.2–5.5, §6.1),
 // whichever way it came (signal, update or operation):
 //
-//   - EnsureSessionWithExecutor attaches the runtime loop;
+//   - EnsureSessionWithExecutor attaches the runtime loop and wakes it;
 //   - StopRuntimeExecutor lands at once when no run is in flight (otherwise the runtime
 //     loop lands it when the run returns): executor exit, pending inputs abandoned
 //     Stopped, waiters resolved RuntimeTerminated;
-//   - Reset and Destroy abandon every pending input (reason Reset, Destroyed) and
-//     detach the loop; Destroy also cancels the run in flight; Retire does so (reason Retired) only when no loop is attached,
+//   - Reset abandons every pending input (reason Reset) and detaches the loop;
+//     Destroy (see beforeApply) also cancels the run in flight; Retire does so (reason Retired) only when no loop is attached,
 //     since an attached loop drains the queue;
 //   - a cancellation request at a boundary (CancelAfterBoundary, InterruptCurrentRun)
 //     marks the running turn, which then ends Cancelled at its next boundary.
@@ -33,7 +50,7 @@ func (a *authority) realize(ctx workflow.Context, in machine.Input, fx machine.E
 	case machine.EnsureSessionWithExecutor:
 		switch s.LifecyclePhase {
 		case machine.PhaseAttached, machine.PhaseRunning, machine.PhaseRetired:
-			a.shell.LoopAttached = true
+			a.shell.LoopAttached, a.shell.WakePending = true, true
 		}
 	case machine.StopRuntimeExecutor:
 		if !a.turnActive {
@@ -42,7 +59,6 @@ func (a *authority) realize(ctx workflow.Context, in machine.Input, fx machine.E
 	case machine.Reset:
 		a.terminalise(ctx, machine.AbandonReset, "runtime reset")
 	case machine.Destroy:
-		a.terminalise(ctx, machine.AbandonDestroyed, "session destroyed")
 		if a.stopLoop != nil {
 			a.stopLoop()
 		}

@@ -24,17 +24,20 @@ const (
 
 // llmCallOptions apply to CallLlm and ExecuteToolCall. Temporal retries a plugin that is
 // unavailable; a call that still fails is an executor failure of the run, whose inputs
-// are then rolled back (and abandoned after machine.MaxStageAttempts runs).
+// are then rolled back (and abandoned after three runs). The activities heartbeat while
+// the plugin works, so a hung plugin or a lost worker is noticed within the heartbeat
+// timeout, not after the whole call timeout.
 var llmCallOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 2 * time.Minute,
+	HeartbeatTimeout:    15 * time.Second,
 	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
 }
 
 // versionRuntimeLoop gates the runtime loop: runs recorded before it never ran turns.
 const versionRuntimeLoop = "runtime-loop"
 
-// runtimeLoop is the session's executor: while the runtime loop is attached and work
-// waits in a lane, it runs one batch at a time (spec §5.2 Prepare, §7.6, §5.7, §6). It
+// runtimeLoop is the session's executor: once woken (ShellState.WakePending) while
+// attached, it runs one batch at a time until its lanes are empty (spec §5.2 Prepare, §7.6, §5.7, §6). It
 // starts no run while an operation holds the gate, while a stop is deferred, or once the
 // workflow drains for continue-as-new; a run in flight delays both.
 func (a *authority) runtimeLoop(ctx workflow.Context) {
@@ -45,6 +48,9 @@ func (a *authority) runtimeLoop(ctx workflow.Context) {
 		a.turnActive = true
 		a.runBatch(ctx)
 		a.turnActive = false
+		if len(a.state.NextRunBatch()) == 0 {
+			a.shell.WakePending = false
+		}
 		a.changed(ctx)
 	}
 }
@@ -52,7 +58,7 @@ func (a *authority) runtimeLoop(ctx workflow.Context) {
 // runnable reports whether the loop may start a run now.
 func (a *authority) runnable() bool {
 	s := &a.state
-	if a.draining || a.busy || !a.shell.LoopAttached || s.RuntimeStopDeferred {
+	if a.draining || a.busy || !a.shell.LoopAttached || !a.shell.WakePending || s.RuntimeStopDeferred {
 		return false
 	}
 	if p := s.LifecyclePhase; p != machine.PhaseAttached && p != machine.PhaseRetired {
