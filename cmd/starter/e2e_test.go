@@ -119,6 +119,8 @@ func TestEndToEnd(t *testing.T) {
 	if first["outcome"] != "accepted" || again["outcome"] != "deduplicated" || again["existing_id"] != first["input_id"] {
 		t.Fatalf("idempotent resend: %v then %v", first, again)
 	}
+	// The input accepted without wake waits for the next wake: this send's.
+	c.json(exitOK, "send", session, "wake up", "--wait")
 	doc = c.json(exitOK, "wait", session, first["input_id"].(string))
 	if get(doc, "completion", "outcome") != "Completed" {
 		t.Fatalf("wait: %v", doc)
