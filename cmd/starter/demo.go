@@ -172,7 +172,7 @@ func (d *demo) script(ctx context.Context) error {
 				return "", err
 			}
 			if rt.Classification.InputAdmission != machine.InputAcceptsInput {
-				return "", checkf("the started session is %s and does not accept input", phaseString(rt))
+				return "", checkf("session %s is %s and does not accept input: run the demo with a fresh --session", session, phaseString(rt))
 			}
 			return "runtime " + phaseString(rt), nil
 		}},
