@@ -45,6 +45,9 @@ func SessionWorkflow(ctx workflow.Context, p SessionParams) error {
 	if err := a.registerLifecycleOps(ctx); err != nil {
 		return err
 	}
+	if err := a.registerLiveOps(ctx); err != nil {
+		return err
+	}
 	v.publish(ctx, a)
 	snap, err := a.loop(ctx)
 	if err != nil {
