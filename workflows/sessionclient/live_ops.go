@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
+	"github.com/meerkat-temporal/meerkat/activities"
 	"github.com/meerkat-temporal/meerkat/machine"
 	"github.com/meerkat-temporal/meerkat/workflows"
 )
@@ -207,3 +208,30 @@ func (c *Client) PublishRealtimeAttachmentSignal(ctx context.Context, authority 
 	}
 	return c.Apply(ctx, authority.SessionID, in)
 }
+
+// RecordLiveObservation records a live adapter observation (RecordLiveChannelStatus or
+// RecordLiveCloseClosed) in the session as an update whose ID is derived from the
+// observation (input, channel, sequence), so a retried delivery is answered once. It
+// implements activities.ObservationSink: the session's refusal (most often: it already
+// holds that evidence) and a session without a workflow wrap
+// activities.ErrObservationNotRecorded. A refused update writes nothing to history.
+func (c *Client) RecordLiveObservation(ctx context.Context, sessionID string, in machine.Input) error {
+	var id string
+	switch in := in.(type) {
+	case machine.RecordLiveChannelStatus:
+		id = fmt.Sprintf("live-observation/status/%s/%d", in.ChannelID, in.StatusObservationSequence)
+	case machine.RecordLiveCloseClosed:
+		id = fmt.Sprintf("live-observation/close/%s/%d", in.ChannelID, in.CloseObservationSequence)
+	default:
+		return fmt.Errorf("sessionclient: %s is not a live observation (RecordLiveChannelStatus or RecordLiveCloseClosed)", in.Name())
+	}
+	_, err := c.ApplyWithID(ctx, sessionID, id, in)
+	var refused *workflows.Error
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &refused) || errors.As(err, &notFound) {
+		return fmt.Errorf("%w: %w", activities.ErrObservationNotRecorded, err)
+	}
+	return err
+}
+
+var _ activities.ObservationSink = (*Client)(nil)
