@@ -1,8 +1,17 @@
 // Package activities holds the Temporal activities that call the plugins: one activity
 // per plugin operation, no session state. Each activity builds the idempotency key from
 // the workflow ID and activity ID (stable across retries), calls the plugin with the
-// activity context (cancellation and deadlines reach the plugin), and maps failures to
-// Temporal application errors with [ToApplicationError].
+// activity context (cancellation and deadlines reach the plugin) while heartbeating
+// every third of the activity's HeartbeatTimeout, and maps failures to Temporal
+// application errors with [ToApplicationError].
+//
+// # Timeouts and cancellation
+//
+// Give plugin activities a HeartbeatTimeout: a cancel requested by the workflow and a
+// heartbeat timeout reach a running activity only through its heartbeats, and both then
+// cancel the plugin call (the plugin's handler sees its context end). A worker whose
+// heartbeats stop arriving, because it hangs, is partitioned or was killed, is noticed
+// by the server after one HeartbeatTimeout, and the attempt is retried.
 //
 // # Error mapping
 //

@@ -21,9 +21,11 @@ type OpenLiveChannelResult struct {
 
 // OpenLiveChannel opens a live channel in the adapter.
 func (a *Activities) OpenLiveChannel(ctx context.Context, in OpenLiveChannelInput) (*OpenLiveChannelResult, error) {
-	r, err := a.Live.OpenChannel(ctx, &live.OpenChannelRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, ChannelID: in.ChannelID, BoundIdentity: in.BoundIdentity})
+	r, err := callPlugin(ctx, func(ctx context.Context) (*live.OpenChannelResponse, error) {
+		return a.Live.OpenChannel(ctx, &live.OpenChannelRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, ChannelID: in.ChannelID, BoundIdentity: in.BoundIdentity})
+	})
 	if err != nil {
-		return nil, ToApplicationError(err)
+		return nil, err
 	}
 	return &OpenLiveChannelResult{Status: r.Status}, nil
 }
@@ -40,9 +42,11 @@ type CloseLiveChannelResult struct {
 
 // CloseLiveChannel closes a live channel.
 func (a *Activities) CloseLiveChannel(ctx context.Context, in LiveChannelInput) (*CloseLiveChannelResult, error) {
-	r, err := a.Live.CloseChannel(ctx, &live.ChannelRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID})
+	r, err := callPlugin(ctx, func(ctx context.Context) (*live.CloseChannelResponse, error) {
+		return a.Live.CloseChannel(ctx, &live.ChannelRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID})
+	})
 	if err != nil {
-		return nil, ToApplicationError(err)
+		return nil, err
 	}
 	return &CloseLiveChannelResult{CloseObservationSequence: r.CloseObservationSequence}, nil
 }
@@ -54,9 +58,11 @@ type LiveCommandResult struct {
 	CommandAcceptanceSequence uint64                        `json:"command_acceptance_sequence"`
 }
 
-func commandResult(r *live.CommandAcceptance, err error) (*LiveCommandResult, error) {
+// liveCommand runs one of the four live commands through [callPlugin].
+func liveCommand(ctx context.Context, command func(context.Context) (*live.CommandAcceptance, error)) (*LiveCommandResult, error) {
+	r, err := callPlugin(ctx, command)
 	if err != nil {
-		return nil, ToApplicationError(err)
+		return nil, err
 	}
 	return &LiveCommandResult{ChannelID: r.ChannelID, Command: r.Command, CommandAcceptanceSequence: r.AcceptanceSequence}, nil
 }
@@ -70,17 +76,23 @@ type SendLiveInputInput struct {
 
 // SendLiveInput sends input on a live channel.
 func (a *Activities) SendLiveInput(ctx context.Context, in SendLiveInputInput) (*LiveCommandResult, error) {
-	return commandResult(a.Live.SendInput(ctx, &live.SendInputRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID, Text: in.Text, Audio: in.Audio}))
+	return liveCommand(ctx, func(ctx context.Context) (*live.CommandAcceptance, error) {
+		return a.Live.SendInput(ctx, &live.SendInputRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID, Text: in.Text, Audio: in.Audio})
+	})
 }
 
 // CommitLiveInput commits the channel's input.
 func (a *Activities) CommitLiveInput(ctx context.Context, in LiveChannelInput) (*LiveCommandResult, error) {
-	return commandResult(a.Live.CommitInput(ctx, &live.ChannelRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID}))
+	return liveCommand(ctx, func(ctx context.Context) (*live.CommandAcceptance, error) {
+		return a.Live.CommitInput(ctx, &live.ChannelRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID})
+	})
 }
 
 // InterruptLiveChannel interrupts the assistant's response.
 func (a *Activities) InterruptLiveChannel(ctx context.Context, in LiveChannelInput) (*LiveCommandResult, error) {
-	return commandResult(a.Live.Interrupt(ctx, &live.ChannelRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID}))
+	return liveCommand(ctx, func(ctx context.Context) (*live.CommandAcceptance, error) {
+		return a.Live.Interrupt(ctx, &live.ChannelRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID})
+	})
 }
 
 // TruncateLiveAssistantOutputInput names the item and the audio heard.
@@ -92,7 +104,9 @@ type TruncateLiveAssistantOutputInput struct {
 
 // TruncateLiveAssistantOutput truncates an assistant item.
 func (a *Activities) TruncateLiveAssistantOutput(ctx context.Context, in TruncateLiveAssistantOutputInput) (*LiveCommandResult, error) {
-	return commandResult(a.Live.TruncateAssistantOutput(ctx, &live.TruncateRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID, ItemID: in.ItemID, AudioEndMs: in.AudioEndMs}))
+	return liveCommand(ctx, func(ctx context.Context) (*live.CommandAcceptance, error) {
+		return a.Live.TruncateAssistantOutput(ctx, &live.TruncateRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID, ItemID: in.ItemID, AudioEndMs: in.AudioEndMs})
+	})
 }
 
 // RefreshLiveChannelResult is the evidence for RecordLiveRefreshQueued.
@@ -102,9 +116,11 @@ type RefreshLiveChannelResult struct {
 
 // RefreshLiveChannel queues a refresh of the channel.
 func (a *Activities) RefreshLiveChannel(ctx context.Context, in LiveChannelInput) (*RefreshLiveChannelResult, error) {
-	r, err := a.Live.Refresh(ctx, &live.ChannelRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID})
+	r, err := callPlugin(ctx, func(ctx context.Context) (*live.RefreshResponse, error) {
+		return a.Live.Refresh(ctx, &live.ChannelRequest{IdempotencyKey: idempotencyKey(ctx), ChannelID: in.ChannelID})
+	})
 	if err != nil {
-		return nil, ToApplicationError(err)
+		return nil, err
 	}
 	return &RefreshLiveChannelResult{QueueAcceptanceSequence: r.QueueAcceptanceSequence}, nil
 }
@@ -124,9 +140,11 @@ type AnswerLiveWebrtcResult struct {
 
 // AnswerLiveWebrtc answers a WebRTC offer for the channel.
 func (a *Activities) AnswerLiveWebrtc(ctx context.Context, in AnswerLiveWebrtcInput) (*AnswerLiveWebrtcResult, error) {
-	r, err := a.Live.WebrtcAnswer(ctx, &live.WebrtcAnswerRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, ChannelID: in.ChannelID, OfferSDP: in.OfferSDP})
+	r, err := callPlugin(ctx, func(ctx context.Context) (*live.WebrtcAnswerResponse, error) {
+		return a.Live.WebrtcAnswer(ctx, &live.WebrtcAnswerRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, ChannelID: in.ChannelID, OfferSDP: in.OfferSDP})
+	})
 	if err != nil {
-		return nil, ToApplicationError(err)
+		return nil, err
 	}
 	return &AnswerLiveWebrtcResult{AnswerSDP: r.AnswerSDP, AnswerObservationSequence: r.AnswerObservationSequence}, nil
 }

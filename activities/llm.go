@@ -23,9 +23,11 @@ type HydrateSessionLlmStateResult struct {
 
 // HydrateSessionLlmState reads the session's LLM state from the LLM host.
 func (a *Activities) HydrateSessionLlmState(ctx context.Context, in HydrateSessionLlmStateInput) (*HydrateSessionLlmStateResult, error) {
-	h, err := a.LLM.HydrateSessionLlmState(ctx, &llmhost.HydrateRequest{SessionID: in.SessionID})
+	h, err := callPlugin(ctx, func(ctx context.Context) (*llmhost.HydratedSessionLlmState, error) {
+		return a.LLM.HydrateSessionLlmState(ctx, &llmhost.HydrateRequest{SessionID: in.SessionID})
+	})
 	if err != nil {
-		return nil, ToApplicationError(err)
+		return nil, err
 	}
 	return &HydrateSessionLlmStateResult{CurrentIdentity: h.CurrentIdentity, CurrentVisibilityState: h.CurrentVisibilityState,
 		CurrentCapabilitySurface: h.CurrentCapabilitySurface, CapabilitySurfaceStatus: h.CapabilitySurfaceStatus, BaseToolNames: h.BaseToolNames}, nil
@@ -62,11 +64,14 @@ func patch[T comparable](set machine.Opt[T], clear bool) llmhost.Patch[T] {
 
 // ResolveTargetSessionLlmIdentity asks the LLM host for the target identity and surface.
 func (a *Activities) ResolveTargetSessionLlmIdentity(ctx context.Context, in ResolveTargetSessionLlmIdentityInput) (*ResolveTargetSessionLlmIdentityResult, error) {
-	r, err := a.LLM.ResolveTargetIdentity(ctx, &llmhost.ResolveTargetIdentityRequest{SessionID: in.SessionID, CurrentIdentity: in.CurrentIdentity,
+	req := &llmhost.ResolveTargetIdentityRequest{SessionID: in.SessionID, CurrentIdentity: in.CurrentIdentity,
 		Request: llmhost.SessionLlmReconfigureRequest{Model: in.Model, Provider: in.Provider,
-			ProviderParams: patch(in.ProviderParams, in.ClearProviderParams), AuthBinding: patch(in.AuthBinding, in.ClearAuthBinding)}})
+			ProviderParams: patch(in.ProviderParams, in.ClearProviderParams), AuthBinding: patch(in.AuthBinding, in.ClearAuthBinding)}}
+	r, err := callPlugin(ctx, func(ctx context.Context) (*llmhost.ResolvedSessionLlmReconfigure, error) {
+		return a.LLM.ResolveTargetIdentity(ctx, req)
+	})
 	if err != nil {
-		return nil, ToApplicationError(err)
+		return nil, err
 	}
 	return &ResolveTargetSessionLlmIdentityResult{TargetIdentity: r.TargetIdentity, TargetCapabilitySurface: r.TargetCapabilitySurface}, nil
 }
@@ -79,7 +84,9 @@ type ApplySessionLlmIdentityInput struct {
 
 // ApplySessionLlmIdentity hot-swaps the session's model in the LLM host.
 func (a *Activities) ApplySessionLlmIdentity(ctx context.Context, in ApplySessionLlmIdentityInput) error {
-	return ToApplicationError(a.LLM.ApplyIdentity(ctx, &llmhost.ApplyIdentityRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, Identity: in.Identity}))
+	return callPluginErr(ctx, func(ctx context.Context) error {
+		return a.LLM.ApplyIdentity(ctx, &llmhost.ApplyIdentityRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, Identity: in.Identity})
+	})
 }
 
 // ApplySessionToolVisibilityStateInput installs a visibility state (null = none).
@@ -90,7 +97,9 @@ type ApplySessionToolVisibilityStateInput struct {
 
 // ApplySessionToolVisibilityState installs the session's tool visibility state.
 func (a *Activities) ApplySessionToolVisibilityState(ctx context.Context, in ApplySessionToolVisibilityStateInput) error {
-	return ToApplicationError(a.LLM.ApplyToolVisibilityState(ctx, &llmhost.ApplyToolVisibilityStateRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, State: in.State}))
+	return callPluginErr(ctx, func(ctx context.Context) error {
+		return a.LLM.ApplyToolVisibilityState(ctx, &llmhost.ApplyToolVisibilityStateRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, State: in.State})
+	})
 }
 
 // SessionInput names the session of PersistLiveSession and DiscardLiveSession.
@@ -100,12 +109,16 @@ type SessionInput struct {
 
 // PersistLiveSession durably saves the session's applied LLM state.
 func (a *Activities) PersistLiveSession(ctx context.Context, in SessionInput) error {
-	return ToApplicationError(a.LLM.PersistLiveSession(ctx, &llmhost.SessionRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID}))
+	return callPluginErr(ctx, func(ctx context.Context) error {
+		return a.LLM.PersistLiveSession(ctx, &llmhost.SessionRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID})
+	})
 }
 
 // DiscardLiveSession drops the session's LLM state (idempotent).
 func (a *Activities) DiscardLiveSession(ctx context.Context, in SessionInput) error {
-	return ToApplicationError(a.LLM.DiscardLiveSession(ctx, &llmhost.SessionRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID}))
+	return callPluginErr(ctx, func(ctx context.Context) error {
+		return a.LLM.DiscardLiveSession(ctx, &llmhost.SessionRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID})
+	})
 }
 
 // CallLlmInput is one LLM step of a turn.
@@ -118,8 +131,9 @@ type CallLlmInput struct {
 // CallLlm runs one LLM step. A typed failure (spec §5.2 sources) is a result, not an
 // error: the workflow reports it to the machine as RunFailed.
 func (a *Activities) CallLlm(ctx context.Context, in CallLlmInput) (*llmhost.CallLlmResponse, error) {
-	r, err := a.LLM.CallLlm(ctx, &llmhost.CallLlmRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, Identity: in.Identity, Messages: in.Messages})
-	return r, ToApplicationError(err)
+	return callPlugin(ctx, func(ctx context.Context) (*llmhost.CallLlmResponse, error) {
+		return a.LLM.CallLlm(ctx, &llmhost.CallLlmRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, Identity: in.Identity, Messages: in.Messages})
+	})
 }
 
 // ExecuteToolCallInput is one tool call.
@@ -130,6 +144,7 @@ type ExecuteToolCallInput struct {
 
 // ExecuteToolCall runs one host-offered tool.
 func (a *Activities) ExecuteToolCall(ctx context.Context, in ExecuteToolCallInput) (*llmhost.ExecuteToolCallResponse, error) {
-	r, err := a.LLM.ExecuteToolCall(ctx, &llmhost.ExecuteToolCallRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, Call: in.Call})
-	return r, ToApplicationError(err)
+	return callPlugin(ctx, func(ctx context.Context) (*llmhost.ExecuteToolCallResponse, error) {
+		return a.LLM.ExecuteToolCall(ctx, &llmhost.ExecuteToolCallRequest{IdempotencyKey: idempotencyKey(ctx), SessionID: in.SessionID, Call: in.Call})
+	})
 }

@@ -284,7 +284,7 @@ func probeSignal(s *State, signal Input, req AcceptRequest, policy AdmissionReso
 // admissionSteps lists the input lifecycle steps the plan authorised (spec §7.1 step 5d),
 // as the upstream driver applies them.
 func admissionSteps(req AcceptRequest, policy AdmissionResolved) []Input {
-	id := inputRef{req.InputID}
+	id := InputRef{req.InputID}
 	steps := make([]Input, 0, 4)
 	if policy.Plan == PlanConsumedOnAccept {
 		steps = append(steps, QueueAccepted{id}, ConsumeOnAccept{id})

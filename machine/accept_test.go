@@ -200,7 +200,7 @@ func TestAcceptProbesComeFirst(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	// Keys are never evicted: a duplicate of a consumed input is still deduplicated, without a waiter.
-	mustApply(t, &s, ConsumeInput{inputRef{"a"}})
+	mustApply(t, &s, ConsumeInput{InputRef{"a"}})
 	if res := acceptOK(t, &s, dup); res.Outcome.Outcome != AcceptDeduplicated || res.WaitOn.Present() {
 		t.Fatalf("%+v", res)
 	}
@@ -243,8 +243,8 @@ func TestAdmissionStepsForEveryPlanShape(t *testing.T) {
 	policy := AdmissionResolved{Lane: LaneSteer, Plan: PlanQueued, QueueAction: QueueActionEnqueueFront,
 		ExistingAction: ExistingSupersede, ExistingInputID: Some("old")}
 	got := admissionSteps(req, policy)
-	want := []Input{SteerAccepted{inputRef{"new"}}, SupersedeInput{InputID: "old", SupersededBy: "new"},
-		PrioritizeInput{inputRef{"new"}}, RegisterAcceptedIdempotency{InputID: "new", IdempotencyKey: "k"}}
+	want := []Input{SteerAccepted{InputRef{"new"}}, SupersedeInput{InputID: "old", SupersededBy: "new"},
+		PrioritizeInput{InputRef{"new"}}, RegisterAcceptedIdempotency{InputID: "new", IdempotencyKey: "k"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%v", got)
 	}
@@ -260,7 +260,7 @@ func TestPipelineFailureRollsBack(t *testing.T) {
 	if _, err := p.apply(ResolveAdmissionPlan{InputID: "b", InputKind: KindPrompt, ContinuationKind: ContinuationOrdinary}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.apply(QueueAccepted{inputRef{"b"}}); err != nil {
+	if _, err := p.apply(QueueAccepted{InputRef{"b"}}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := p.apply(RegisterAcceptedIdempotency{InputID: "b", IdempotencyKey: "k"})

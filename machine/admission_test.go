@@ -276,8 +276,8 @@ func TestInputLifecycle(t *testing.T) {
 	if got := ids(s.Queue(LaneQueue)); !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
 		t.Fatal(got)
 	}
-	mustApply(t, &s, PrioritizeInput{inputRef{"c"}})
-	mustApply(t, &s, DeferInputBehindBacklog{inputRef{"a"}})
+	mustApply(t, &s, PrioritizeInput{InputRef{"c"}})
+	mustApply(t, &s, DeferInputBehindBacklog{InputRef{"a"}})
 	if got := ids(s.Queue(LaneQueue)); !reflect.DeepEqual(got, []string{"c", "b", "a"}) {
 		t.Fatal(got)
 	}
@@ -295,7 +295,7 @@ func TestInputLifecycle(t *testing.T) {
 		if v, _ := s.InputState("a"); v.Lane.Present() || !v.RunID.Is("r"+strconv.Itoa(attempt)) {
 			t.Fatal("staged inputs leave their lane")
 		}
-		mustApply(t, &s, IncrementAttemptCount{inputRef{"a"}})
+		mustApply(t, &s, IncrementAttemptCount{InputRef{"a"}})
 		fx := mustApply(t, &s, ResolveStagedRollback{InputID: "a", Lane: LaneQueue})
 		want := "InputLifecycleNotice"
 		if attempt == 3 {
@@ -314,11 +314,11 @@ func TestInputLifecycle(t *testing.T) {
 	}
 
 	mustApply(t, &s, StageForRun{InputID: "c", RunID: "r9"})
-	mustApply(t, &s, MarkApplied{inputRef{"c"}})
-	mustApply(t, &s, MarkAppliedPendingConsumption{inputRef{"c"}})
+	mustApply(t, &s, MarkApplied{InputRef{"c"}})
+	mustApply(t, &s, MarkAppliedPendingConsumption{InputRef{"c"}})
 	s.LiveBoundaryContextSequenceByRun = map[string]uint64{"r9": 7}
 	mustApply(t, &s, RecordBoundarySeq{InputID: "c", RunID: "r9"})
-	mustApply(t, &s, ConsumeInput{inputRef{"c"}})
+	mustApply(t, &s, ConsumeInput{InputRef{"c"}})
 	if v, _ := s.InputState("c"); !v.TerminalOutcome.Is(PublicOutcomeCompleted) || !v.BoundarySequence.Is(7) {
 		t.Fatalf("%+v", v)
 	}
@@ -341,7 +341,7 @@ func TestInputLifecycle(t *testing.T) {
 	if _, err := applyChecked(t, &s, SupersedeInput{InputID: "d", SupersededBy: "z"}); KindOf(err) != KindRejected {
 		t.Fatal("supersede without a witness")
 	}
-	if _, err := applyChecked(t, &s, QueueAccepted{inputRef{"unplanned"}}); KindOf(err) != KindRejected {
+	if _, err := applyChecked(t, &s, QueueAccepted{InputRef{"unplanned"}}); KindOf(err) != KindRejected {
 		t.Fatal("QueueAccepted without an authorised lane")
 	}
 	s.AdmissionWitnesses["z"] = AdmissionWitness{ExistingAction: Some(ExistingSupersede), ExistingTarget: Some("d")}
@@ -463,7 +463,7 @@ func BenchmarkAdmission(b *testing.B) {
 			ins := make([]Input, b.N)
 			for i, id := range ids {
 				s.AdmissionWitnesses[id] = AdmissionWitness{Lane: Some(LaneQueue), Plan: Some(PlanQueued)}
-				ins[i] = QueueAccepted{inputRef{id}}
+				ins[i] = QueueAccepted{InputRef{id}}
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -477,7 +477,7 @@ func BenchmarkAdmission(b *testing.B) {
 			ins := make([]Input, b.N)
 			for i, id := range benchIDs("st-", b.N) {
 				s.AdmissionWitnesses[id] = AdmissionWitness{Lane: Some(LaneQueue), Plan: Some(PlanQueued)}
-				if _, err := s.Apply(QueueAccepted{inputRef{id}}); err != nil {
+				if _, err := s.Apply(QueueAccepted{InputRef{id}}); err != nil {
 					b.Fatal(err)
 				}
 				ins[i] = StageForRun{InputID: id, RunID: "r1"}
@@ -494,10 +494,10 @@ func BenchmarkAdmission(b *testing.B) {
 			ins := make([]Input, b.N)
 			for i, id := range benchIDs("c-", b.N) {
 				s.AdmissionWitnesses[id] = AdmissionWitness{Lane: Some(LaneQueue), Plan: Some(PlanQueued)}
-				if _, err := s.Apply(QueueAccepted{inputRef{id}}); err != nil {
+				if _, err := s.Apply(QueueAccepted{InputRef{id}}); err != nil {
 					b.Fatal(err)
 				}
-				ins[i] = ConsumeInput{inputRef{id}}
+				ins[i] = ConsumeInput{InputRef{id}}
 			}
 			b.ReportAllocs()
 			b.ResetTimer()

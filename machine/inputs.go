@@ -104,15 +104,15 @@ func terminate(t *TrackedInput, phase InputPhase, kind InputTerminalKind) {
 	t.AbandonReason, t.AbandonAttemptCount = None[InputAbandonReason](), None[uint64]()
 }
 
-// inputRef is the shape of the inputs that carry only an input id.
-type inputRef struct {
+// InputRef is the shape of the inputs that carry only an input id.
+type InputRef struct {
 	InputID string `json:"input_id"`
 }
 
-func (in inputRef) inputID() string { return in.InputID }
+func (in InputRef) inputID() string { return in.InputID }
 
 // QueueAccepted tracks a newly admitted input in the queue lane (spec §7.6).
-type QueueAccepted struct{ inputRef }
+type QueueAccepted struct{ InputRef }
 
 // Name returns "QueueAccepted".
 func (QueueAccepted) Name() string { return "QueueAccepted" }
@@ -120,7 +120,7 @@ func (QueueAccepted) Name() string { return "QueueAccepted" }
 func (in QueueAccepted) step(s *State) (Effects, error) { return step(s, in, queueAcceptedRules) }
 
 // SteerAccepted tracks a newly admitted input in the steer lane (spec §7.6).
-type SteerAccepted struct{ inputRef }
+type SteerAccepted struct{ InputRef }
 
 // Name returns "SteerAccepted".
 func (SteerAccepted) Name() string { return "SteerAccepted" }
@@ -171,7 +171,7 @@ func inLane[I inputStep]() guard[I] {
 }
 
 // PrioritizeInput moves an input to the front of its lane (spec §7.6).
-type PrioritizeInput struct{ inputRef }
+type PrioritizeInput struct{ InputRef }
 
 // Name returns "PrioritizeInput".
 func (PrioritizeInput) Name() string { return "PrioritizeInput" }
@@ -187,7 +187,7 @@ var prioritizeRules = lifecycleRule("PrioritizeInput", []guard[PrioritizeInput]{
 }, nil)
 
 // DeferInputBehindBacklog moves an input to the back of its lane (spec §7.6).
-type DeferInputBehindBacklog struct{ inputRef }
+type DeferInputBehindBacklog struct{ InputRef }
 
 // Name returns "DeferInputBehindBacklog".
 func (DeferInputBehindBacklog) Name() string { return "DeferInputBehindBacklog" }
@@ -218,7 +218,7 @@ var stageRules = lifecycleRule("StageForRun", nil, func(_ *State, t *TrackedInpu
 }, func(*State, StageForRun) Effects { return Effects{RecordRunAssociation{}} })
 
 // IncrementAttemptCount counts one more staging attempt (spec §7.6).
-type IncrementAttemptCount struct{ inputRef }
+type IncrementAttemptCount struct{ InputRef }
 
 // Name returns "IncrementAttemptCount".
 func (IncrementAttemptCount) Name() string { return "IncrementAttemptCount" }
@@ -289,7 +289,7 @@ var resolveStagedRollbackRules = append(
 )
 
 // MarkApplied records that a staged input was applied (spec §7.6).
-type MarkApplied struct{ inputRef }
+type MarkApplied struct{ InputRef }
 
 // Name returns "MarkApplied".
 func (MarkApplied) Name() string { return "MarkApplied" }
@@ -300,7 +300,7 @@ var markAppliedRules = lifecycleRule("MarkApplied", nil, func(_ *State, t *Track
 
 // MarkAppliedPendingConsumption records that an input was applied and awaits
 // consumption (spec §7.6).
-type MarkAppliedPendingConsumption struct{ inputRef }
+type MarkAppliedPendingConsumption struct{ InputRef }
 
 // Name returns "MarkAppliedPendingConsumption".
 func (MarkAppliedPendingConsumption) Name() string { return "MarkAppliedPendingConsumption" }
@@ -314,7 +314,7 @@ var markPendingRules = lifecycleRule("MarkAppliedPendingConsumption", nil, func(
 }, emitNotice[MarkAppliedPendingConsumption])
 
 // ConsumeOnAccept consumes an input whose plan is ConsumedOnAccept (spec §7.6).
-type ConsumeOnAccept struct{ inputRef }
+type ConsumeOnAccept struct{ InputRef }
 
 // Name returns "ConsumeOnAccept".
 func (ConsumeOnAccept) Name() string { return "ConsumeOnAccept" }
@@ -328,7 +328,7 @@ var consumeOnAcceptRules = lifecycleRule("ConsumeOnAccept", []guard[ConsumeOnAcc
 }, func(_ *State, t *TrackedInput, _ ConsumeOnAccept) { terminate(t, InputConsumed, TerminalConsumed) }, emitTerminalOutcome[ConsumeOnAccept])
 
 // ConsumeInput consumes an input its run completed (spec §7.6).
-type ConsumeInput struct{ inputRef }
+type ConsumeInput struct{ InputRef }
 
 // Name returns "ConsumeInput".
 func (ConsumeInput) Name() string { return "ConsumeInput" }

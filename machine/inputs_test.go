@@ -89,10 +89,10 @@ func TestInputClassifiersExhaustive(t *testing.T) {
 // spec §7.6: every lifecycle input is per_phase Idle..Stopped and needs a tracked input.
 func TestInputLifecyclePhasesAndTracking(t *testing.T) {
 	ins := []Input{
-		ChangeLane{InputID: "i", NewLane: LaneSteer}, PrioritizeInput{inputRef{"i"}}, DeferInputBehindBacklog{inputRef{"i"}},
-		IncrementAttemptCount{inputRef{"i"}}, StageForRun{InputID: "i", RunID: "r"}, MarkApplied{inputRef{"i"}},
-		MarkAppliedPendingConsumption{inputRef{"i"}}, RecordBoundarySeq{InputID: "i", RunID: "r"}, RollbackStaged{InputID: "i", Lane: LaneQueue},
-		AbandonInput{InputID: "i", Reason: AbandonReset}, ConsumeInput{inputRef{"i"}},
+		ChangeLane{InputID: "i", NewLane: LaneSteer}, PrioritizeInput{InputRef{"i"}}, DeferInputBehindBacklog{InputRef{"i"}},
+		IncrementAttemptCount{InputRef{"i"}}, StageForRun{InputID: "i", RunID: "r"}, MarkApplied{InputRef{"i"}},
+		MarkAppliedPendingConsumption{InputRef{"i"}}, RecordBoundarySeq{InputID: "i", RunID: "r"}, RollbackStaged{InputID: "i", Lane: LaneQueue},
+		AbandonInput{InputID: "i", Reason: AbandonReset}, ConsumeInput{InputRef{"i"}},
 	}
 	for _, p := range []Phase{PhaseInitializing, PhaseDestroyed} {
 		s := stateIn(t, p)
@@ -139,8 +139,8 @@ func TestAdmissionSequences(t *testing.T) {
 	if a, _ := s.InputState("a"); !a.AdmissionSeq.Is(1_000_000_000) || s.NextAdmissionSeq != 1_000_000_002 {
 		t.Fatal(a.AdmissionSeq, s.NextAdmissionSeq)
 	}
-	mustApply(t, &s, PrioritizeInput{inputRef{"b"}})
-	mustApply(t, &s, PrioritizeInput{inputRef{"a"}})
+	mustApply(t, &s, PrioritizeInput{InputRef{"b"}})
+	mustApply(t, &s, PrioritizeInput{InputRef{"a"}})
 	if s.NextPriorityAdmissionSeq != 999_999_997 {
 		t.Fatal(s.NextPriorityAdmissionSeq)
 	}
@@ -148,12 +148,12 @@ func TestAdmissionSequences(t *testing.T) {
 		t.Fatalf("%+v", q)
 	}
 	s.NextPriorityAdmissionSeq = 0
-	if _, err := applyChecked(t, &s, PrioritizeInput{inputRef{"a"}}); err == nil || !strings.Contains(err.Error(), "priority_sequence_available") {
+	if _, err := applyChecked(t, &s, PrioritizeInput{InputRef{"a"}}); err == nil || !strings.Contains(err.Error(), "priority_sequence_available") {
 		t.Fatal(err)
 	}
 	// Staged inputs have no lane: they cannot be reordered.
 	mustApply(t, &s, StageForRun{InputID: "a", RunID: "r"})
-	if _, err := applyChecked(t, &s, DeferInputBehindBacklog{inputRef{"a"}}); err == nil || !strings.Contains(err.Error(), "input_queued") {
+	if _, err := applyChecked(t, &s, DeferInputBehindBacklog{InputRef{"a"}}); err == nil || !strings.Contains(err.Error(), "input_queued") {
 		t.Fatal(err)
 	}
 	if v, _ := s.InputState("a"); !v.RecoveryLane.Is(LaneQueue) || v.Lane.Present() {
@@ -163,7 +163,7 @@ func TestAdmissionSequences(t *testing.T) {
 	if _, err := applyChecked(t, &s, ResolveStagedRollback{InputID: "a", Lane: LaneQueue}); err == nil || !strings.Contains(err.Error(), "attempt_count_tracked") {
 		t.Fatal(err)
 	}
-	mustApply(t, &s, IncrementAttemptCount{inputRef{"a"}})
+	mustApply(t, &s, IncrementAttemptCount{InputRef{"a"}})
 	if _, err := applyChecked(t, &s, ResolveStagedRollback{InputID: "a", Lane: LaneSteer}); err == nil || !strings.Contains(err.Error(), "recovery_lane_matches") {
 		t.Fatal(err)
 	}

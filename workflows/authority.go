@@ -64,9 +64,15 @@ type ShellState struct {
 	// ConversationLimit messages); ConversationDropped counts the older ones dropped.
 	Conversation        []llmhost.Message `json:"conversation,omitempty"`
 	ConversationDropped uint64            `json:"conversation_dropped,omitempty"`
-	// Answers maps an input to the model's final answer of the run that consumed it
-	// (at most AnswerLimit, oldest dropped).
-	Answers []InputAnswer `json:"answers,omitempty"`
+	// Results are how the runtime loop resolved inputs, oldest first (at most
+	// ResultLimit).
+	Results []InputResult `json:"results,omitempty"`
+	// RunSeq numbers the runs the runtime loop started.
+	RunSeq uint64 `json:"run_seq,omitempty"`
+	// LoopAttached is set while the workflow's runtime loop is the session's executor
+	// (attach_runtime, EnsureSessionWithExecutor) and cleared when the runtime goes away
+	// (stop, reset, destroy, unregister).
+	LoopAttached bool `json:"loop_attached,omitempty"`
 }
 
 // Refusal records a signal the workflow did not apply.
@@ -108,6 +114,15 @@ type authority struct {
 	busy bool
 	// changed is called after every applied input (search attributes, details).
 	changed func(ctx workflow.Context)
+	// turnActive is set while the runtime loop runs a batch (runtime_loop.go).
+	turnActive bool
+	// stopLoop cancels the runtime loop and the run in flight (on Destroy); nil when the
+	// run has no runtime loop.
+	stopLoop func()
+	// batchWaiting caches whether a batch waits in a lane, as of machine input
+	// batchCheckedAt (machine.State.Applied).
+	batchCheckedAt uint64
+	batchWaiting   bool
 }
 
 // restore rebuilds an authority from a snapshot, or from fresh when snap is nil.
@@ -201,7 +216,7 @@ func (a *authority) applySignal(ctx workflow.Context, sp machine.InputSpec, name
 		err = &Error{Kind: KindPreviewOnly, Input: name, Reason: "this input is only ever previewed, so a signal has no result; send it as an update"}
 	}
 	if err == nil {
-		_, err = a.state.Apply(in)
+		_, err = a.applyCaller(ctx, in)
 	}
 	if err != nil {
 		a.refuse(ctx, name, err)
@@ -254,7 +269,7 @@ func (a *authority) update(ctx workflow.Context, sp machine.InputSpec, raw conve
 	if sp.PreviewOnly {
 		fx, err = a.state.Preview(in)
 	} else {
-		fx, err = a.state.Apply(in)
+		fx, err = a.applyCaller(ctx, in)
 	}
 	if err != nil {
 		return nil, applicationError(sp.Name, err)

@@ -13,10 +13,10 @@ type Completion struct {
 	Done    bool                                            `json:"done"`
 	State   machine.InputPublicLifecycleState               `json:"state,omitzero"`
 	Outcome machine.Opt[machine.InputPublicTerminalOutcome] `json:"outcome,omitzero"`
-	// RunID and Answer are the run that consumed the input and the model's final
-	// answer in it, when the input was consumed by a turn.
-	RunID  string `json:"run_id,omitempty"`
-	Answer string `json:"answer,omitempty"`
+	// Result is how the runtime loop resolved the input's waiters: the completion class
+	// the machine picked, the run, and the model's answer or the error. Absent for an
+	// input the runtime loop did not end (superseded, coalesced, or consumed on accept).
+	Result machine.Opt[InputResult] `json:"result,omitzero"`
 }
 
 // MaxCompletionQuery bounds the input ids of one input_completions query.
@@ -27,7 +27,7 @@ const MaxCompletionQuery = 2000
 // worker restarts; it holds no update open, so any number of waiters can wait on one
 // session (Temporal allows 10 in-flight updates per run). A client multiplexes all its
 // waiters of a session into one query per poll (sessionclient.Client.WaitForCompletion).
-func completionsOf(s *machine.State, ids []string) ([]Completion, error) {
+func (a *authority) completionsOf(ids []string) ([]Completion, error) {
 	if len(ids) > MaxCompletionQuery {
 		return nil, &Error{
 			Kind: machine.KindValidationFailed.String(), Input: QueryInputCompletions,
@@ -35,9 +35,22 @@ func completionsOf(s *machine.State, ids []string) ([]Completion, error) {
 		}
 	}
 	out := make([]Completion, len(ids))
+	var results map[string]InputResult
 	for i, id := range ids {
-		v, ok := s.InputState(id)
+		v, ok := a.state.InputState(id)
 		out[i] = Completion{InputID: id, Known: ok, Done: !ok || v.Terminal(), State: v.State, Outcome: v.TerminalOutcome}
+		if !ok || !v.Terminal() {
+			continue
+		}
+		if results == nil {
+			results = make(map[string]InputResult, len(a.shell.Results))
+			for _, r := range a.shell.Results {
+				results[r.InputID] = r
+			}
+		}
+		if r, ok := results[id]; ok {
+			out[i].Result = machine.Some(r)
+		}
 	}
 	return out, nil
 }

@@ -48,12 +48,16 @@ func (a *authority) conversation() Conversation {
 	return Conversation{Messages: a.shell.Conversation, Dropped: a.shell.ConversationDropped}
 }
 
-// InputAnswer is the model's final answer of the run that consumed an input.
-type InputAnswer struct {
-	InputID string `json:"input_id"`
-	RunID   string `json:"run_id"`
-	Answer  string `json:"answer"`
+// InputResult is how the runtime loop resolved an input's waiters: the completion class
+// the machine picked (spec §6.2) for the run that ended it, and the model's final answer
+// or the error.
+type InputResult struct {
+	InputID string                               `json:"input_id"`
+	RunID   string                               `json:"run_id,omitempty"`
+	Class   machine.RuntimeCompletionResultClass `json:"class"`
+	Answer  string                               `json:"answer,omitempty"`
+	Error   string                               `json:"error,omitempty"`
 }
 
-// AnswerLimit bounds the remembered answers.
-const AnswerLimit = 1024
+// ResultLimit bounds the remembered input results (oldest dropped).
+const ResultLimit = 4096

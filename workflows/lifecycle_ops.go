@@ -60,19 +60,23 @@ var lifecycleOps = []lifecycleOp{
 	{OpDestroy, "machine.Destroy", "Destroy the session: resolve every waiter and complete the workflow.", decodeOne[machine.Destroy](OpDestroy)},
 }
 
-// attachPlan is what attach_runtime applies in the current state.
+// attachPlan is what attach_runtime applies in the current state: a binding to this
+// workflow when the session has none (keeping the parts of an earlier binding a Reset
+// left), then EnsureSessionWithExecutor, which attaches the runtime loop.
 func (a *authority) attachPlan() []machine.Input {
 	s := &a.state
-	switch {
-	case s.LifecyclePhase == machine.PhaseAttached || s.LifecyclePhase == machine.PhaseRunning:
-		return nil
-	case !s.ActiveRuntimeID.Present():
-		return []machine.Input{machine.PrepareBindings{
-			AgentRuntimeID: WorkflowID(s.SessionID.Get()), FenceToken: s.ActiveFenceToken.Get() + 1, SessionID: s.SessionID.Get(),
-		}}
-	default:
-		return []machine.Input{machine.EnsureSessionWithExecutor{SessionID: s.SessionID.Get()}}
+	session := s.SessionID.Get()
+	ensure := machine.EnsureSessionWithExecutor{SessionID: session}
+	if s.ActiveRuntimeID.Present() && s.ActiveFenceToken.Present() {
+		return []machine.Input{ensure}
 	}
+	bind := machine.PrepareBindings{
+		AgentRuntimeID: WorkflowID(session), FenceToken: 1, Generation: machine.Some[uint64](1), SessionID: session,
+	}
+	if id, ok := s.ActiveRuntimeID.Lookup(); ok {
+		bind.AgentRuntimeID, bind.Generation, bind.RuntimeEpochID = id, s.ActiveRuntimeGeneration, s.ActiveRuntimeEpochID
+	}
+	return []machine.Input{bind, ensure}
 }
 
 // registerLifecycleOps wires the lifecycle operations as updates.
@@ -116,6 +120,10 @@ func (a *authority) applyAll(ctx workflow.Context, ins []machine.Input) (machine
 	var fx machine.Effects
 	var staged []*machine.Staged
 	for _, in := range ins {
+		if err := a.beforeApply(ctx, in); err != nil {
+			a.restore(ctx, staged)
+			return nil, err
+		}
 		st, out, err := a.state.Stage(in)
 		if err != nil {
 			a.restore(ctx, staged)
@@ -123,6 +131,9 @@ func (a *authority) applyAll(ctx workflow.Context, ins []machine.Input) (machine
 		}
 		staged = append(staged, st)
 		fx = append(fx, out...)
+	}
+	for _, in := range ins {
+		a.realize(ctx, in, fx)
 	}
 	return fx, nil
 }

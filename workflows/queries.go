@@ -166,7 +166,7 @@ func registerSessionQueries(ctx workflow.Context, a *authority) error {
 		}},
 		{QueryActiveInputs, func() ([]machine.InputView, error) { return a.state.ActiveInputs(), nil }},
 		{QueryInputCompletions, func(ids []string) ([]Completion, error) {
-			return completionsOf(&a.state, ids)
+			return a.completionsOf(ids)
 		}},
 		{QueryLiveChannel, func(channelID string) (LiveChannel, error) {
 			v, ok := a.state.LiveChannel(channelID)

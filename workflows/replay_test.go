@@ -149,7 +149,23 @@ func TestRecordHistories(t *testing.T) {
 	if _, err := sc.AdmitWebsocketToken(ctx, opened.Token, opened.ChannelID); err != nil {
 		t.Fatal(err)
 	}
-	flows := []struct{ name, workflowID string }{{"session", id}, {"live", workflows.WorkflowID(liveSession)}, {"unbound", workflows.UnboundWorkflowID}}
+	const loopSession = "recorded-loop"
+	if _, err := sc.Start(ctx, loopSession); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"hello", "what time is it?\ncall:current_time", "fail:TokenBudgetExceeded"} {
+		res, err := sc.SendText(ctx, loopSession, text, sessionclient.SendOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sc.WaitForCompletion(ctx, loopSession, res.WaitOn.Get()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sc.Stop(ctx, loopSession, "recorded"); err != nil {
+		t.Fatal(err)
+	}
+	flows := []struct{ name, workflowID string }{{"session", id}, {"live", workflows.WorkflowID(liveSession)}, {"unbound", workflows.UnboundWorkflowID}, {"loop", workflows.WorkflowID(loopSession)}}
 	for _, flow := range flows {
 		var runs []*workflowpb.WorkflowExecutionInfo
 		eventually(t, 10*time.Second, "visibility lists every run of "+flow.name, func() (bool, error) {

@@ -49,8 +49,13 @@ func SessionWorkflow(ctx workflow.Context, p SessionParams) error {
 		return err
 	}
 	v.publish(ctx, a)
+	if workflow.GetVersion(ctx, versionRuntimeLoop, workflow.DefaultVersion, 1) == 1 {
+		loopCtx, cancel := workflow.WithCancel(ctx)
+		a.stopLoop = cancel
+		workflow.Go(loopCtx, a.runtimeLoop)
+	}
 	snap, err := a.loop(ctx)
-	if err != nil {
+	if err != nil || snap == nil {
 		return err
 	}
 	return workflow.NewContinueAsNewError(ctx, SessionWorkflow, SessionParams{SessionID: p.SessionID, Options: p.Options, Snapshot: snap})

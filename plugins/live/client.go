@@ -31,7 +31,7 @@ func (c *Client) Describe(ctx context.Context) (*DescribeResponse, error) {
 	if err != nil {
 		return nil, pluginerr.FromStatus(ctx, err)
 	}
-	return &DescribeResponse{Name: r.GetName(), Version: r.GetVersion(), APIVersions: r.GetApiVersions(), Capabilities: r.GetCapabilities()}, nil
+	return pbconv.Info(r), nil
 }
 
 // OpenChannel implements [Host].

@@ -17,9 +17,11 @@
 // implements [Host], routes each channel's calls to the process that opened it, and
 // turns the death of a process into Closed observations for its channels.
 // [CommandRejectionReason] and [ChannelRequestRejectionReason] map errors to the
-// machine's rejection reasons.
+// machine's rejection reasons; the mapping itself is the machine's
+// (machine.CommandRejectionForHostError, machine.ChannelRequestRejectionForHostError).
 //
 // # What it must not import
 //
-// Temporal, workflows/, activities/. It uses machine/ only for data types.
+// Temporal, workflows/, activities/. It uses machine/ for data types and its pure
+// host-error mappings.
 package live

@@ -5,84 +5,44 @@ import (
 	"github.com/meerkat-temporal/meerkat/plugins/pluginerr"
 )
 
-// Reason codes of LiveAdapterHostError (spec §11.2), spelled as on the wire.
+// Reason codes of LiveAdapterHostError (spec §11.2). The spelling is the machine's
+// (machine.HostError*), so the codes an adapter reports are the codes the machine maps.
 const (
-	ChannelNotFound                pluginerr.Reason = "channel_not_found"
-	SessionNotFound                pluginerr.Reason = "session_not_found"
-	ChannelNotReady                pluginerr.Reason = "channel_not_ready"
-	SessionAlreadyBound            pluginerr.Reason = "session_already_bound"
-	OpenNotAuthorized              pluginerr.Reason = "open_not_authorized"
-	OpenAuthorityAlreadyConsumed   pluginerr.Reason = "open_authority_already_consumed"
-	CloseNotAuthorized             pluginerr.Reason = "close_not_authorized"
-	CloseAuthorityAlreadyConsumed  pluginerr.Reason = "close_authority_already_consumed"
-	StatusNotAuthorized            pluginerr.Reason = "status_not_authorized"
-	StatusAuthorityAlreadyConsumed pluginerr.Reason = "status_authority_already_consumed"
-	NoAdapter                      pluginerr.Reason = "no_adapter"
-	UnsupportedCommand             pluginerr.Reason = "unsupported_command"
-	AdapterError                   pluginerr.Reason = "adapter_error"
-	ProjectionError                pluginerr.Reason = "projection_error"
-	InvalidToken                   pluginerr.Reason = "invalid_token"
-	InvalidPayload                 pluginerr.Reason = "invalid_payload"
-	WebrtcAnswerError              pluginerr.Reason = "webrtc_answer_error"
+	ChannelNotFound                pluginerr.Reason = machine.HostErrorChannelNotFound
+	SessionNotFound                pluginerr.Reason = machine.HostErrorSessionNotFound
+	ChannelNotReady                pluginerr.Reason = machine.HostErrorChannelNotReady
+	SessionAlreadyBound            pluginerr.Reason = machine.HostErrorSessionAlreadyBound
+	OpenNotAuthorized              pluginerr.Reason = machine.HostErrorOpenNotAuthorized
+	OpenAuthorityAlreadyConsumed   pluginerr.Reason = machine.HostErrorOpenAuthorityAlreadyConsumed
+	CloseNotAuthorized             pluginerr.Reason = machine.HostErrorCloseNotAuthorized
+	CloseAuthorityAlreadyConsumed  pluginerr.Reason = machine.HostErrorCloseAuthorityAlreadyConsumed
+	StatusNotAuthorized            pluginerr.Reason = machine.HostErrorStatusNotAuthorized
+	StatusAuthorityAlreadyConsumed pluginerr.Reason = machine.HostErrorStatusAuthorityAlreadyConsumed
+	NoAdapter                      pluginerr.Reason = machine.HostErrorNoAdapter
+	UnsupportedCommand             pluginerr.Reason = machine.HostErrorUnsupportedCommand
+	AdapterError                   pluginerr.Reason = machine.HostErrorAdapterError
+	ProjectionError                pluginerr.Reason = machine.HostErrorProjectionError
 	InternalHostError                               = pluginerr.InternalHostError
 )
 
-var commandRejections = map[pluginerr.Reason]machine.LiveCommandRejectionReason{
-	ChannelNotFound:    machine.CommandRejectionChannelNotFound,
-	NoAdapter:          machine.CommandRejectionNoAdapter,
-	ChannelNotReady:    machine.CommandRejectionChannelNotReady,
-	UnsupportedCommand: machine.CommandRejectionUnsupportedCommand,
-	AdapterError:       machine.CommandRejectionAdapterError,
-	InternalHostError:  machine.CommandRejectionInternalHostError,
-}
+// Refusals of a request's content. They are not host errors: the machine maps them,
+// like any code it does not name, to InternalHostError; the surface that validated the
+// request chooses the rejection reason of the same name (spec §8.4) itself.
+const (
+	InvalidToken      pluginerr.Reason = "invalid_token"
+	InvalidPayload    pluginerr.Reason = "invalid_payload"
+	WebrtcAnswerError pluginerr.Reason = "webrtc_answer_error"
+)
 
-var requestRejections = map[pluginerr.Reason]machine.LiveChannelRequestRejectionReason{
-	ChannelNotFound:   machine.RequestRejectionChannelNotFound,
-	NoAdapter:         machine.RequestRejectionNoAdapter,
-	InvalidToken:      machine.RequestRejectionInvalidToken,
-	InvalidPayload:    machine.RequestRejectionInvalidPayload,
-	WebrtcAnswerError: machine.RequestRejectionWebrtcAnswerError,
-	InternalHostError: machine.RequestRejectionInternalHostError,
-}
-
-// CommandRejectionReason maps a command error to the machine's
-// LiveCommandRejectionReason (spec §8.4): the six codes with a variant of the same
-// name map one-to-one, anything else (other host errors, plugin outages) is
-// InternalHostError.
+// CommandRejectionReason is the machine's LiveCommandRejectionReason for a command
+// error: [machine.CommandRejectionForHostError] of its reason code.
 func CommandRejectionReason(err error) machine.LiveCommandRejectionReason {
-	if r, ok := commandRejections[pluginerr.ReasonOf(err)]; ok {
-		return r
-	}
-	return machine.CommandRejectionInternalHostError
+	return machine.CommandRejectionForHostError(string(pluginerr.ReasonOf(err)))
 }
 
-// ChannelRequestRejectionReason maps a status/close/refresh/WebRTC-answer error to the
-// machine's LiveChannelRequestRejectionReason (spec §8.4), one-to-one where a variant
-// of the same name exists and InternalHostError otherwise.
+// ChannelRequestRejectionReason is the machine's LiveChannelRequestRejectionReason for
+// a status, close, refresh or WebRTC answer error:
+// [machine.ChannelRequestRejectionForHostError] of its reason code.
 func ChannelRequestRejectionReason(err error) machine.LiveChannelRequestRejectionReason {
-	if r, ok := requestRejections[pluginerr.ReasonOf(err)]; ok {
-		return r
-	}
-	return machine.RequestRejectionInternalHostError
-}
-
-// CommandRejectionCode is the inverse of [CommandRejectionReason]: the wire code of a
-// machine command rejection reason.
-func CommandRejectionCode(r machine.LiveCommandRejectionReason) pluginerr.Reason {
-	for code, reason := range commandRejections {
-		if reason == r {
-			return code
-		}
-	}
-	return InternalHostError
-}
-
-// ChannelRequestRejectionCode is the inverse of [ChannelRequestRejectionReason].
-func ChannelRequestRejectionCode(r machine.LiveChannelRequestRejectionReason) pluginerr.Reason {
-	for code, reason := range requestRejections {
-		if reason == r {
-			return code
-		}
-	}
-	return InternalHostError
+	return machine.ChannelRequestRejectionForHostError(string(pluginerr.ReasonOf(err)))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
 )
 
 // APIVersion is the protocol major version implemented by this package.
@@ -40,18 +41,13 @@ type Host interface {
 	Observe(ctx context.Context, send func(Observation) error) error
 }
 
-// Drainer is implemented by adapters that close their channels before being stopped.
-type Drainer interface {
-	Drain(ctx context.Context) error
-}
+// Drainer is implemented by adapters that close their channels before being
+// stopped; the Drain RPC calls it once no call is in flight.
+type Drainer = pluginsdk.Drainer
 
-// DescribeResponse is an adapter's self-description.
-type DescribeResponse struct {
-	Name         string
-	Version      string
-	APIVersions  []uint32
-	Capabilities []string
-}
+// DescribeResponse is an adapter's self-description: name, version, supported API
+// versions and capabilities. It is the same type as [Info].
+type DescribeResponse = pluginsdk.Info
 
 // Capabilities an adapter may report.
 const (

@@ -51,23 +51,8 @@ var _ Host = (*Manager)(nil)
 func NewManager(bin Binary, opts Options) *Manager {
 	m := &Manager{events: make(chan Observation, observationBuffer), done: make(chan struct{}), channels: map[string]*channelState{}}
 	opts.OnStart = m.watch
-	m.sup = supervisor.New(supervisorKind(), bin, opts)
+	m.sup = supervisor.New(supervisor.KindOf[*Client](Kind, PluginSet(nil)), bin, opts)
 	return m
-}
-
-func supervisorKind() supervisor.Kind {
-	return supervisor.Kind{
-		Name:    Kind,
-		Plugins: PluginSet(nil),
-		Probe: func(ctx context.Context, api any) (supervisor.Info, error) {
-			d, err := api.(*Client).Describe(ctx)
-			if err != nil {
-				return supervisor.Info{}, err
-			}
-			return supervisor.Info{Name: d.Name, Version: d.Version, APIVersions: d.APIVersions, Capabilities: d.Capabilities}, nil
-		},
-		Drain: func(ctx context.Context, api any) error { return api.(*Client).Drain(ctx) },
-	}
 }
 
 // Start launches the adapter now and returns its Describe answer.
@@ -91,12 +76,7 @@ func (m *Manager) Close(ctx context.Context) error {
 }
 
 // Pid returns the active adapter process id, or 0 when none runs.
-func (m *Manager) Pid() int {
-	if inst := m.sup.Active(); inst != nil {
-		return inst.Pid()
-	}
-	return 0
-}
+func (m *Manager) Pid() int { return m.sup.Pid() }
 
 // watch streams one instance's observations until the process ends, then closes the
 // channels it still held.
@@ -194,15 +174,9 @@ func (m *Manager) lease(ctx context.Context, channelID string) (*supervisor.Leas
 	return m.sup.Acquire(ctx)
 }
 
+// onChannel runs f on the client of the process holding channelID (see lease).
 func onChannel[T any](ctx context.Context, m *Manager, channelID string, f func(*Client) (T, error)) (T, error) {
-	l, err := m.lease(ctx, channelID)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	res, err := f(l.API().(*Client))
-	l.Done(err)
-	return res, err
+	return supervisor.Call(ctx, func(ctx context.Context) (*supervisor.Lease, error) { return m.lease(ctx, channelID) }, f)
 }
 
 // Describe implements [Host].

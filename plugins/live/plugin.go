@@ -1,8 +1,6 @@
 package live
 
 import (
-	"context"
-
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
@@ -13,30 +11,22 @@ import (
 // Kind is the plugin kind name: the handshake kind and the go-plugin dispense name.
 const Kind = "live"
 
+var protocol = pluginsdk.Protocol[Host]{
+	Kind: Kind,
+	Register: func(s *grpc.Server, impl Host, t *pluginsdk.Tracker) {
+		pb.RegisterLiveAdapterServer(s, &grpcServer{impl: impl, tracker: t})
+	},
+	NewClient: func(c *grpc.ClientConn) any { return &Client{rpc: pb.NewLiveAdapterClient(c)} },
+}
+
 // GRPCPlugin is the go-plugin glue: Impl is served on the plugin side; on the host
 // side GRPCClient returns a *Client.
-type GRPCPlugin struct {
-	plugin.NetRPCUnsupportedPlugin
-	Impl    Host
-	tracker *pluginsdk.Tracker
-}
-
-// GRPCServer registers the llmhost.v1 service.
-func (p *GRPCPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
-	t := p.tracker
-	if t == nil {
-		t = &pluginsdk.Tracker{}
-	}
-	pb.RegisterLiveAdapterServer(s, &grpcServer{impl: p.Impl, tracker: t})
-	return nil
-}
-
-// GRPCClient wraps the connection in a *Client.
-func (p *GRPCPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
-	return &Client{rpc: pb.NewLiveAdapterClient(c)}, nil
-}
+type GRPCPlugin = pluginsdk.GRPCPlugin[Host]
 
 // PluginSet returns the go-plugin set serving impl (nil impl: host side).
-func PluginSet(impl Host) plugin.PluginSet {
-	return plugin.PluginSet{Kind: &GRPCPlugin{Impl: impl}}
-}
+func PluginSet(impl Host) plugin.PluginSet { return protocol.PluginSet(impl) }
+
+// Serve serves impl as a live adapter plugin until the host stops it. It must be the first
+// thing a plugin's main does (stdout carries the handshake). The plugin exits by itself
+// when its parent process goes away.
+func Serve(impl Host) { protocol.Serve(impl) }

@@ -3,6 +3,7 @@ package llmhost
 import (
 	"context"
 
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pbconv"
 	pb "github.com/meerkat-temporal/meerkat/plugins/llmhost/internal/llmhostv1"
 	"github.com/meerkat-temporal/meerkat/plugins/pluginerr"
 )
@@ -27,7 +28,7 @@ func (c *Client) Describe(ctx context.Context) (*DescribeResponse, error) {
 	if err != nil {
 		return nil, pluginerr.FromStatus(ctx, err)
 	}
-	return &DescribeResponse{Name: r.GetName(), Version: r.GetVersion(), APIVersions: r.GetApiVersions(), Capabilities: r.GetCapabilities()}, nil
+	return pbconv.Info(r), nil
 }
 
 // HydrateSessionLlmState implements [Host].

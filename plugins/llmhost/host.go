@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
 )
 
 // APIVersion is the protocol major version implemented by this package.
@@ -42,18 +43,13 @@ type Host interface {
 	ExecuteToolCall(ctx context.Context, req *ExecuteToolCallRequest) (*ExecuteToolCallResponse, error)
 }
 
-// Drainer is implemented by plugins that must finish work before they are stopped.
-type Drainer interface {
-	Drain(ctx context.Context) error
-}
+// Drainer is implemented by plugins that must finish work before being stopped;
+// the Drain RPC calls it once no call is in flight.
+type Drainer = pluginsdk.Drainer
 
-// DescribeResponse is a plugin's self-description.
-type DescribeResponse struct {
-	Name         string
-	Version      string
-	APIVersions  []uint32
-	Capabilities []string
-}
+// DescribeResponse is a plugin's self-description: name, version, supported API
+// versions and capabilities. It is the same type as [Info].
+type DescribeResponse = pluginsdk.Info
 
 // Capabilities a plugin may report.
 const (

@@ -26,22 +26,7 @@ var _ Host = (*Manager)(nil)
 
 // NewManager returns a Manager for bin; the process starts on the first call.
 func NewManager(bin Binary, opts Options) *Manager {
-	return &Manager{sup: supervisor.New(supervisorKind(), bin, opts)}
-}
-
-func supervisorKind() supervisor.Kind {
-	return supervisor.Kind{
-		Name:    Kind,
-		Plugins: PluginSet(nil),
-		Probe: func(ctx context.Context, api any) (supervisor.Info, error) {
-			d, err := api.(*Client).Describe(ctx)
-			if err != nil {
-				return supervisor.Info{}, err
-			}
-			return supervisor.Info{Name: d.Name, Version: d.Version, APIVersions: d.APIVersions, Capabilities: d.Capabilities}, nil
-		},
-		Drain: func(ctx context.Context, api any) error { return api.(*Client).Drain(ctx) },
-	}
+	return &Manager{sup: supervisor.New(supervisor.KindOf[*Client](Kind, PluginSet(nil)), bin, opts)}
 }
 
 // Start launches the plugin now and returns its Describe answer.
@@ -56,22 +41,11 @@ func (m *Manager) Swap(ctx context.Context, bin Binary) (Info, error) { return m
 func (m *Manager) Close(ctx context.Context) error { return m.sup.Close(ctx) }
 
 // Pid returns the active plugin process id, or 0 when none runs.
-func (m *Manager) Pid() int {
-	if inst := m.sup.Active(); inst != nil {
-		return inst.Pid()
-	}
-	return 0
-}
+func (m *Manager) Pid() int { return m.sup.Pid() }
 
+// call runs f on the client of the active plugin process.
 func call[T any](ctx context.Context, m *Manager, f func(*Client) (T, error)) (T, error) {
-	lease, err := m.sup.Acquire(ctx)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	res, err := f(lease.API().(*Client))
-	lease.Done(err)
-	return res, err
+	return supervisor.Call(ctx, m.sup.Acquire, f)
 }
 
 func callErr(ctx context.Context, m *Manager, f func(*Client) error) error {

@@ -5,6 +5,7 @@ package pbconv
 
 import (
 	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
 	"github.com/meerkat-temporal/meerkat/plugins/pluginerr"
 )
 
@@ -47,4 +48,14 @@ func PtrOpt[T comparable](p *T) machine.Opt[T] {
 		return machine.None[T]()
 	}
 	return machine.Some(*p)
+}
+
+// Info reads the Describe response of any protocol.
+func Info(r interface {
+	GetName() string
+	GetVersion() string
+	GetApiVersions() []uint32
+	GetCapabilities() []string
+}) *pluginsdk.Info {
+	return &pluginsdk.Info{Name: r.GetName(), Version: r.GetVersion(), APIVersions: r.GetApiVersions(), Capabilities: r.GetCapabilities()}
 }

@@ -132,13 +132,18 @@ func (t *Tracker) Wait(ctx context.Context) error {
 	}
 }
 
+// Drainer is implemented by plugins with work to finish before they are stopped.
+type Drainer interface {
+	Drain(ctx context.Context) error
+}
+
 // Drain is a plugin's Drain RPC: wait until no call is in flight, then let impl finish its
 // own work when it implements Drain(ctx) error.
 func (t *Tracker) Drain(ctx context.Context, impl any) error {
 	if err := t.Wait(ctx); err != nil {
 		return err
 	}
-	if d, ok := impl.(interface{ Drain(context.Context) error }); ok {
+	if d, ok := impl.(Drainer); ok {
 		return d.Drain(ctx)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
+	"github.com/meerkat-temporal/meerkat/plugins/plugintest"
 )
 
 const envRole = "MEERKAT_WATCHDOG_TEST_ROLE"
@@ -54,21 +55,11 @@ func TestWatchParentExitsWhenParentDies(t *testing.T) {
 		t.Fatalf("parent printed %q (%v)", line, err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for alive(pid) {
+	for plugintest.Alive(pid) {
 		if time.Now().After(deadline) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 			t.Fatalf("child %d still running 5s after its parent exited", pid)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
 	"github.com/meerkat-temporal/meerkat/plugins/pluginerr"
 )
 
@@ -26,12 +27,7 @@ type Binary struct {
 }
 
 // Info is what a plugin reports about itself in Describe.
-type Info struct {
-	Name         string
-	Version      string
-	APIVersions  []uint32
-	Capabilities []string
-}
+type Info = pluginsdk.Info
 
 // Kind carries what differs between plugin kinds.
 type Kind struct {

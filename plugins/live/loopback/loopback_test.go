@@ -126,8 +126,8 @@ func TestWebrtcAnswer(t *testing.T) {
 		t.Fatalf("WebrtcAnswer = %+v, %v; want an answer with sequence 1", a, err)
 	}
 	_, err = h.WebrtcAnswer(ctx, &live.WebrtcAnswerRequest{IdempotencyKey: "w2", SessionID: "s", ChannelID: "ch", OfferSDP: "garbage"})
-	if live.ChannelRequestRejectionReason(err) != machine.RequestRejectionInvalidPayload {
-		t.Errorf("bad offer: %v, want InvalidPayload", err)
+	if pluginerr.ReasonOf(err) != live.InvalidPayload {
+		t.Errorf("bad offer: %v, want %s", err, live.InvalidPayload)
 	}
 }
 

@@ -2,12 +2,8 @@ package loopback_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +12,7 @@ import (
 
 	"github.com/meerkat-temporal/meerkat/plugins/live"
 	"github.com/meerkat-temporal/meerkat/plugins/live/loopback"
+	"github.com/meerkat-temporal/meerkat/plugins/plugintest"
 )
 
 const envMode = "MEERKAT_TEST_PLUGIN"
@@ -28,11 +25,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		for _, a := range os.Args[1:] {
-			if v, ok := strings.CutPrefix(a, "plugin-version="); ok {
-				cfg.Version = v
-			}
-		}
+		cfg.Version = plugintest.VersionFromArgs(os.Args[1:])
 		live.Serve(loopback.New(cfg))
 		os.Exit(0)
 	}
@@ -41,20 +34,11 @@ func TestMain(m *testing.M) {
 
 func selfBinary(t testing.TB, version string) live.Binary {
 	t.Helper()
-	exe, err := os.Executable()
+	bin, err := plugintest.SelfBinary(version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		t.Fatal(err)
-	}
-	return live.Binary{Path: exe, SHA256: hex.EncodeToString(h.Sum(nil)), Version: version, Args: []string{"plugin-version=" + version}}
+	return bin
 }
 
 func newManager(t testing.TB, env ...string) *live.Manager {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/meerkat-temporal/meerkat/plugins/llmhost"
+	"github.com/meerkat-temporal/meerkat/plugins/plugintest"
 )
 
 // reportPercentiles adds p50 and p99 (µs) of the measured durations to the benchmark.
@@ -65,7 +66,7 @@ func BenchmarkHotSwap(b *testing.B) {
 	durations := make([]time.Duration, 0, b.N)
 	i := 0
 	for b.Loop() {
-		bin, err := selfBinary(versions[i%2])
+		bin, err := plugintest.SelfBinary(versions[i%2])
 		if err != nil {
 			b.Fatal(err)
 		}

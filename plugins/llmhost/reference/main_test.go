@@ -3,10 +3,7 @@ package reference_test
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/meerkat-temporal/meerkat/plugins/llmhost"
 	"github.com/meerkat-temporal/meerkat/plugins/llmhost/reference"
+	"github.com/meerkat-temporal/meerkat/plugins/plugintest"
 )
 
 // The test binary doubles as the plugin: with MEERKAT_TEST_PLUGIN set, TestMain serves
@@ -42,11 +40,7 @@ func servePlugin() {
 		fmt.Println("debug: plugin starting")
 	}
 	cfg := reference.ConfigFromEnv()
-	for _, a := range os.Args[1:] {
-		if v, ok := strings.CutPrefix(a, "plugin-version="); ok {
-			cfg.Version = v
-		}
-	}
+	cfg.Version = plugintest.VersionFromArgs(os.Args[1:])
 	p, err := reference.New(cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -88,7 +82,7 @@ func (f *faultHost) CallLlm(ctx context.Context, req *llmhost.CallLlmRequest) (*
 // runWorker plays a worker: it starts a supervised plugin, prints the plugin's pid and
 // waits to be killed.
 func runWorker() {
-	bin, err := selfBinary("1.0.0")
+	bin, err := plugintest.SelfBinary("1.0.0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -104,36 +98,10 @@ func runWorker() {
 	select {}
 }
 
-func sha256File(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// selfBinary describes the running test binary as a plugin of the given version.
-func selfBinary(version string) (llmhost.Binary, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return llmhost.Binary{}, err
-	}
-	sum, err := sha256File(exe)
-	if err != nil {
-		return llmhost.Binary{}, err
-	}
-	return llmhost.Binary{Path: exe, SHA256: sum, Version: version, Args: []string{"plugin-version=" + version}}, nil
-}
-
 // newManager supervises the test binary as an LLM host plugin.
 func newManager(tb testing.TB, opts llmhost.Options) *llmhost.Manager {
 	tb.Helper()
-	bin, err := selfBinary("1.0.0")
+	bin, err := plugintest.SelfBinary("1.0.0")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/meerkat-temporal/meerkat/plugins/llmhost"
 	"github.com/meerkat-temporal/meerkat/plugins/llmhost/reference"
 	"github.com/meerkat-temporal/meerkat/plugins/pluginerr"
+	"github.com/meerkat-temporal/meerkat/plugins/plugintest"
 )
 
 var echoID = machine.SessionLlmIdentity{Model: reference.ModelEcho, Provider: machine.ProviderOther}
@@ -87,7 +88,7 @@ func TestStdoutBeforeServeIsAClearError(t *testing.T) {
 }
 
 func TestTamperedBinaryIsRefused(t *testing.T) {
-	good, err := selfBinary("1.0.0")
+	good, err := plugintest.SelfBinary("1.0.0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestHotSwapUnderLoadFailsNoCall(t *testing.T) {
 	}
 	for _, v := range []string{"2.0.0", "3.0.0"} {
 		time.Sleep(100 * time.Millisecond)
-		bin, err := selfBinary(v)
+		bin, err := plugintest.SelfBinary(v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +169,7 @@ func TestSwapToBrokenBinaryKeepsOldOne(t *testing.T) {
 	if _, err := m.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	bin, err := selfBinary("2.0.0")
+	bin, err := plugintest.SelfBinary("2.0.0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,30 +205,19 @@ func TestPluginDiesWithParent(t *testing.T) {
 	if err != nil || pid <= 0 {
 		t.Fatalf("worker printed %q, want a pid", line)
 	}
-	if !alive(pid) {
+	if !plugintest.Alive(pid) {
 		t.Fatalf("plugin %d not running before the worker was killed", pid)
 	}
 	_ = worker.Process.Signal(syscall.SIGKILL)
 	_ = worker.Wait()
 	deadline := time.Now().Add(5 * time.Second)
-	for alive(pid) {
+	for plugintest.Alive(pid) {
 		if time.Now().After(deadline) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 			t.Fatalf("plugin %d still running 5s after its worker was killed", pid)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// alive reports whether pid is a running (not zombie) process.
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
 }
 
 func TestShutdownDrainsInFlightCalls(t *testing.T) {

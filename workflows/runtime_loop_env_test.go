@@ -1,0 +1,215 @@
+package workflows_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/meerkat-temporal/meerkat/activities"
+	"github.com/meerkat-temporal/meerkat/machine"
+	"github.com/meerkat-temporal/meerkat/plugins/llmhost"
+	"github.com/meerkat-temporal/meerkat/workflows"
+)
+
+// loopScript is one scheduled caller action of a runtime-loop test, at a time of the
+// (skipped) test clock.
+type loopScript struct {
+	at      time.Duration
+	update  string
+	payload string
+}
+
+// loopRun is what a runtime-loop test observed.
+type loopRun struct {
+	calls   int
+	results map[string]error // update name@time -> error
+	state   machine.State
+	shell   workflows.ShellStatus
+	done    bool // the workflow completed on its own
+}
+
+// runLoop runs a session with an attached runtime loop whose CallLlm activity answers
+// with llm (each call taking callTime), plays the script, and reads the state at end.
+func runLoop(t *testing.T, callTime time.Duration, llm func(n int, in activities.CallLlmInput) (*llmhost.CallLlmResponse, error), script []loopScript, end time.Duration) loopRun {
+	t.Helper()
+	env := newEnv(t)
+	env.RegisterActivity(acts)
+	out := loopRun{results: map[string]error{}}
+	env.OnActivity(acts.HydrateSessionLlmState, mock.Anything, mock.Anything).Return(hydrated(), nil)
+	env.OnActivity(acts.CallLlm, mock.Anything, mock.Anything).After(callTime).Return(func(_ context.Context, in activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
+		out.calls++
+		return llm(out.calls, in)
+	})
+	env.OnActivity(acts.ExecuteToolCall, mock.Anything, mock.Anything).Return(&llmhost.ExecuteToolCallResponse{Content: []llmhost.ContentPart{{Text: "12:00"}}}, nil)
+	script = append([]loopScript{{at: time.Second, update: workflows.OpAttachRuntime, payload: `{}`}}, script...)
+	for _, s := range script {
+		key := fmt.Sprintf("%s@%s", s.update, s.at)
+		env.RegisterDelayedCallback(func() {
+			env.UpdateWorkflow(s.update, key, &testsuite.TestUpdateCallback{
+				OnAccept: func() {}, OnReject: func(err error) { out.results[key] = err },
+				OnComplete: func(_ any, err error) { out.results[key] = err },
+			}, rawJSON(s.payload))
+		}, s.at)
+	}
+	env.RegisterDelayedCallback(func() {
+		out.state = query[machine.State](t, env, workflows.QueryMachineState)
+		out.shell = query[workflows.ShellStatus](t, env, workflows.QueryShellStatus)
+		env.CancelWorkflow()
+	}, end)
+	env.ExecuteWorkflow(workflows.SessionWorkflowName, workflows.SessionParams{SessionID: testSession})
+	out.done = env.IsWorkflowCompleted() && env.GetWorkflowError() == nil
+	if out.done {
+		v, err := env.QueryWorkflow(workflows.QueryMachineState)
+		if err == nil {
+			_ = v.Get(&out.state)
+		}
+		if v, err := env.QueryWorkflow(workflows.QueryShellStatus); err == nil {
+			_ = v.Get(&out.shell)
+		}
+	}
+	return out
+}
+
+func accept(id, text string) string {
+	return fmt.Sprintf(`{"input_id":%q,"input_kind":"Prompt","input_origin":"Operator","durability":"Durable","silent_intent_match":false,"active_turn_boundary_available":false,"content":{"text":%q}}`, id, text)
+}
+
+func answer(text string) (*llmhost.CallLlmResponse, error) {
+	return &llmhost.CallLlmResponse{Outcome: llmhost.OutcomeAnswer, Text: text}, nil
+}
+
+func resultOf(shell workflows.ShellStatus, id string) (workflows.InputResult, bool) {
+	for _, r := range shell.Results {
+		if r.InputID == id {
+			return r, true
+		}
+	}
+	return workflows.InputResult{}, false
+}
+
+// TestRuntimeLoop covers the runtime loop's control paths with a mocked LLM host: a
+// deferred stop, a cancel after boundary, destroy mid-run, executor failures and a
+// rate-limited model.
+func TestRuntimeLoop(t *testing.T) {
+	toolThenAnswer := func(n int, _ activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
+		if n%2 == 1 {
+			return &llmhost.CallLlmResponse{Outcome: llmhost.OutcomeToolCalls, ToolCalls: []llmhost.ToolCall{{ID: "c1", Name: "current_time", ArgumentsJSON: "{}"}}}, nil
+		}
+		return answer("done")
+	}
+
+	t.Run("stop during a run is deferred until the run returns", func(t *testing.T) {
+		got := runLoop(t, 10*time.Second, func(int, activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
+			return answer("first")
+		}, []loopScript{
+			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "first")},
+			{3 * time.Second, workflows.OpAcceptInputWithCompletion, accept("b", "second")},
+			{4 * time.Second, workflows.OpStopRuntimeExecutor, `{"reason":"operator"}`},
+		}, time.Minute)
+		if err := got.results[workflows.OpStopRuntimeExecutor+"@4s"]; err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+		if got.state.LifecyclePhase != machine.PhaseStopped {
+			t.Fatalf("phase = %s, want Stopped", got.state.LifecyclePhase)
+		}
+		if r, _ := resultOf(got.shell, "a"); r.Class != machine.ResultClassCompleted || r.Answer != "first" {
+			t.Errorf("the run in flight: %+v, want Completed (the stop waits for it)", r)
+		}
+		b := got.state.InputStates["b"]
+		if r, _ := resultOf(got.shell, "b"); r.Class != machine.ResultClassRuntimeTerminated || !b.AbandonReason.Is(machine.AbandonStopped) {
+			t.Errorf("the queued input: %+v, %+v; want abandoned Stopped and RuntimeTerminated", b, r)
+		}
+		if got.calls != 1 {
+			t.Errorf("LLM calls = %d, want 1 (no run after the stop)", got.calls)
+		}
+	})
+
+	t.Run("cancel after boundary ends the turn before the next LLM step", func(t *testing.T) {
+		got := runLoop(t, 10*time.Second, toolThenAnswer, []loopScript{
+			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "use a tool")},
+			{5 * time.Second, workflows.OpCancelAfterBoundary, `{"reason":"operator"}`},
+		}, time.Minute)
+		if err := got.results[workflows.OpCancelAfterBoundary+"@5s"]; err != nil {
+			t.Fatalf("cancel: %v", err)
+		}
+		a := got.state.InputStates["a"]
+		if r, _ := resultOf(got.shell, "a"); r.Class != machine.ResultClassCancelled || !a.AbandonReason.Is(machine.AbandonCancelled) {
+			t.Fatalf("input: %+v, result %+v; want abandoned Cancelled with class Cancelled", a, r)
+		}
+		if got.calls != 1 || got.state.LifecyclePhase != machine.PhaseAttached {
+			t.Fatalf("LLM calls = %d, phase %s; want 1 call and back to Attached", got.calls, got.state.LifecyclePhase)
+		}
+	})
+
+	t.Run("destroy mid-run resolves every input and completes the workflow", func(t *testing.T) {
+		got := runLoop(t, 30*time.Second, toolThenAnswer, []loopScript{
+			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "one")},
+			{3 * time.Second, workflows.OpAcceptInputWithCompletion, accept("b", "two")},
+			{5 * time.Second, workflows.OpDestroy, `{"session_id":"s1"}`},
+		}, time.Hour)
+		if err := got.results[workflows.OpDestroy+"@5s"]; err != nil || !got.done {
+			t.Fatalf("destroy: %v; workflow completed: %v", err, got.done)
+		}
+		for _, id := range []string{"a", "b"} {
+			in := got.state.InputStates[id]
+			if r, _ := resultOf(got.shell, id); r.Class != machine.ResultClassRuntimeTerminated || !in.AbandonReason.Is(machine.AbandonDestroyed) {
+				t.Errorf("input %s: %+v, result %+v; want abandoned Destroyed, RuntimeTerminated", id, in, r)
+			}
+		}
+	})
+
+	t.Run("an unreachable host fails the run; the input is abandoned after 3 runs", func(t *testing.T) {
+		got := runLoop(t, time.Second, func(int, activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
+			return nil, temporal.NewNonRetryableApplicationError("no plugin", "Unavailable", nil)
+		}, []loopScript{
+			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "hello")},
+		}, time.Hour)
+		a := got.state.InputStates["a"]
+		r, _ := resultOf(got.shell, "a")
+		if !a.AbandonReason.Is(machine.AbandonMaxAttemptsExhausted) || a.AbandonAttemptCount.Get() != 3 || r.Class != machine.ResultClassAbandonedWithError || !strings.Contains(r.Error, "no plugin") {
+			t.Fatalf("input %+v, result %+v; want abandoned MaxAttemptsExhausted after 3, AbandonedWithError naming the cause", a, r)
+		}
+		if got.calls != 3 || got.state.LifecyclePhase != machine.PhaseAttached {
+			t.Fatalf("LLM calls = %d, phase %s; want exactly 3 and no spinning", got.calls, got.state.LifecyclePhase)
+		}
+	})
+
+	t.Run("a rate-limited model is retried inside the turn", func(t *testing.T) {
+		got := runLoop(t, time.Second, func(n int, _ activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
+			if n < 3 {
+				return &llmhost.CallLlmResponse{Outcome: llmhost.OutcomeFailure, Failure: &llmhost.LlmFailure{
+					Source: machine.FailureSourceLlm, RetryKind: machine.RetryFailureRateLimited, RetryAfter: 5 * time.Second, Message: "429"}}, nil
+			}
+			return answer("finally")
+		}, []loopScript{
+			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "hello")},
+		}, time.Hour)
+		if r, _ := resultOf(got.shell, "a"); r.Class != machine.ResultClassCompleted || r.Answer != "finally" || got.calls != 3 {
+			t.Fatalf("result %+v after %d calls; want Completed on the third call", r, got.calls)
+		}
+	})
+
+	t.Run("a model that stays rate limited ends the turn LlmRetryExhausted", func(t *testing.T) {
+		got := runLoop(t, time.Second, func(int, activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
+			return &llmhost.CallLlmResponse{Outcome: llmhost.OutcomeFailure, Failure: &llmhost.LlmFailure{
+				Source: machine.FailureSourceLlm, RetryKind: machine.RetryFailureRateLimited, Message: "429"}}, nil
+		}, []loopScript{
+			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "hello")},
+		}, time.Hour)
+		if got.calls != 3*(workflows.MaxLlmRetries+1) {
+			t.Errorf("LLM calls = %d, want %d (3 runs of 1+%d calls)", got.calls, 3*(workflows.MaxLlmRetries+1), workflows.MaxLlmRetries)
+		}
+		if r, _ := resultOf(got.shell, "a"); r.Class != machine.ResultClassAbandonedWithError {
+			t.Fatalf("result %+v, want AbandonedWithError", r)
+		}
+		if got.state.TerminalCauseKind.Get() != machine.CauseRetryExhausted {
+			t.Errorf("terminal cause = %v, want RetryExhausted", got.state.TerminalCauseKind)
+		}
+	})
+}
