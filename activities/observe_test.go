@@ -74,11 +74,11 @@ func (s *machineSink) RecordLiveObservation(_ context.Context, session string, i
 	return nil
 }
 
-func status(ch string, st machine.LiveChannelPublicStatus, seq uint64) live.Observation {
+func statusObs(ch string, st machine.LiveChannelPublicStatus, seq uint64) live.Observation {
 	return live.Observation{ChannelID: ch, Status: &live.StatusObservation{Status: st, ObservationSequence: seq}}
 }
 
-func closed(ch string, seq uint64) live.Observation {
+func closedObs(ch string, seq uint64) live.Observation {
 	return live.Observation{ChannelID: ch, Closed: &live.CloseObservation{CloseSequence: seq}}
 }
 
@@ -89,11 +89,11 @@ func closed(ch string, seq uint64) live.Observation {
 func TestObservationForwarder(t *testing.T) {
 	a, b := machine.NewChannelID("sa", [16]byte{1}), machine.NewChannelID("sb", [16]byte{2})
 	host := &streamHost{scripts: [][]live.Observation{
-		{status(a, machine.LiveStatusOpening, 1), status(b, machine.LiveStatusOpening, 1), status(a, machine.LiveStatusReady, 2),
+		{statusObs(a, machine.LiveStatusOpening, 1), statusObs(b, machine.LiveStatusOpening, 1), statusObs(a, machine.LiveStatusReady, 2),
 			{ChannelID: "not-a-live-channel", Status: &live.StatusObservation{Status: machine.LiveStatusReady, ObservationSequence: 1}},
 			{ChannelID: a}},
-		{status(a, machine.LiveStatusReady, 2), status(b, machine.LiveStatusOpening, 1), // replayed latest statuses
-			status(b, machine.LiveStatusReady, 2), status(a, machine.LiveStatusClosing, 3), status(a, machine.LiveStatusClosed, 4), closed(a, 1)},
+		{statusObs(a, machine.LiveStatusReady, 2), statusObs(b, machine.LiveStatusOpening, 1), // replayed latest statuses
+			statusObs(b, machine.LiveStatusReady, 2), statusObs(a, machine.LiveStatusClosing, 3), statusObs(a, machine.LiveStatusClosed, 4), closedObs(a, 1)},
 	}}
 	sink := &machineSink{recorded: map[string][]machine.Input{}, last: map[string]uint64{}, failed: map[string]bool{}}
 	f := &activities.ObservationForwarder{Live: host, Sink: sink, RetryDelay: time.Millisecond, MaxRetryDelay: 5 * time.Millisecond, Logger: discard{}}
@@ -176,11 +176,11 @@ func TestObservationInput(t *testing.T) {
 	if _, in, _ := activities.ObservationInput(ready); in != (machine.RecordLiveChannelStatus{ChannelID: ch, Status: machine.LiveStatusReady, StatusObservationSequence: 6}) {
 		t.Fatalf("ready: %v", in)
 	}
-	if _, in, _ := activities.ObservationInput(closed(ch, 2)); in != (machine.RecordLiveCloseClosed{SessionID: "s1", ChannelID: ch, CloseObservationSequence: 2}) {
+	if _, in, _ := activities.ObservationInput(closedObs(ch, 2)); in != (machine.RecordLiveCloseClosed{SessionID: "s1", ChannelID: ch, CloseObservationSequence: 2}) {
 		t.Fatalf("closed: %v", in)
 	}
 	for name, o := range map[string]live.Observation{
-		"foreign channel": status("c1", machine.LiveStatusReady, 1),
+		"foreign channel": statusObs("c1", machine.LiveStatusReady, 1),
 		"empty":           {ChannelID: ch},
 		"both":            {ChannelID: ch, Status: &live.StatusObservation{}, Closed: &live.CloseObservation{}},
 	} {
