@@ -16,9 +16,10 @@ type Activities struct {
 	Live live.Host
 }
 
-// idempotencyKey is "<workflow ID>/<activity ID>": the same for every attempt of one
-// activity, different for every activity.
+// idempotencyKey is "<workflow ID>/<run ID>/<activity ID>": the same for every attempt
+// of one activity, different for every activity. The run ID is part of it because
+// activity IDs start again in every run of a workflow that continued as new.
 func idempotencyKey(ctx context.Context) string {
 	info := activity.GetInfo(ctx)
-	return info.WorkflowExecution.ID + "/" + info.ActivityID
+	return info.WorkflowExecution.ID + "/" + info.WorkflowExecution.RunID + "/" + info.ActivityID
 }

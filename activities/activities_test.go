@@ -70,8 +70,8 @@ func TestLlmActivities(t *testing.T) {
 	if _, err := env.ExecuteActivity(a.ApplySessionLlmIdentity, activities.ApplySessionLlmIdentityInput{SessionID: "s", Identity: resolved.TargetIdentity}); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.keys) != 1 || !strings.Contains(rec.keys[0], "/") || strings.HasPrefix(rec.keys[0], "/") || strings.HasSuffix(rec.keys[0], "/") {
-		t.Errorf("idempotency keys %q, want one <workflow ID>/<activity ID>", rec.keys)
+	if len(rec.keys) != 1 || len(strings.Split(rec.keys[0], "/")) != 3 || strings.Contains(rec.keys[0], "//") || strings.HasPrefix(rec.keys[0], "/") || strings.HasSuffix(rec.keys[0], "/") {
+		t.Errorf("idempotency keys %q, want one <workflow ID>/<run ID>/<activity ID>", rec.keys)
 	}
 	_, err = env.ExecuteActivity(a.ResolveTargetSessionLlmIdentity, activities.ResolveTargetSessionLlmIdentityInput{
 		SessionID: "s", CurrentIdentity: hydrated.CurrentIdentity, Model: machine.Some("no-such-model")})

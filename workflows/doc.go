@@ -51,6 +51,37 @@
 // holds the session's gate while it runs: other operations and input updates wait, and
 // signals stay buffered, so nothing interleaves with its staged inputs.
 //
+// Lifecycle operations: attach_runtime makes the workflow's runtime loop the session's
+// executor (PrepareBindings to this workflow when unbound, then
+// EnsureSessionWithExecutor); stop_runtime_executor, cancel_after_boundary and destroy
+// apply the machine input they are named after and realize it (realize.go). The same
+// inputs sent as plain signals or updates are realized the same way.
+//
+// # The runtime loop
+//
+// An attached session runs its queued inputs itself (runtime_loop.go): one batch at a
+// time (machine.State.NextRunBatch: steer inputs together, else the oldest queued input
+// alone), Prepare (DrainQueuedRun from Retired), StageForRun, then the conversation turn
+// as workflow code: one CallLlm activity per LLM step and one ExecuteToolCall activity
+// per tool call, each with a one-line summary the Web UI shows, every fact fed to the
+// machine (StartConversationRun, PrimitiveApplied, LlmReturned*, ToolCallsResolved,
+// Boundary*, RecoverableFailure/RetryRequested for a rate-limited model, FatalFailure).
+// The run then ends by the turn's phase: Completed commits and consumes its inputs,
+// Cancelled abandons them Cancelled, a failure (a typed LLM failure, or an activity that
+// still fails after Temporal's retries) rolls each input back to its lane with one more
+// attempt, and abandons it MaxAttemptsExhausted after three. Each resolved input records
+// the completion class the machine picks (ResolveRuntimeCompletionResult, previewed)
+// with the model's answer or the error; waiters read it (Completion.Result).
+//
+// A cancel after boundary marks the running turn (RequestCancelAfterBoundary); the turn
+// ends at its next boundary, and no further LLM step is scheduled. A stop while a run is
+// in flight is deferred: the run finishes, then the executor exits (Stopped) and every
+// pending input is abandoned Stopped and resolved RuntimeTerminated. Reset and
+// retire-without-loop do the same with their reasons; destroy ends every pending input,
+// cancels the run in flight and completes the workflow once its handlers finished.
+// The conversation (query conversation) and the per-input results are bounded and
+// carried across continue-as-new; a run in flight delays the drain until it returns.
+//
 // Completion waiting is durable and holds no update open: a waiter reads the machine's
 // own input state through the input_completions query, which survives continue-as-new
 // and worker restarts; sessionclient multiplexes every waiter of a session into one

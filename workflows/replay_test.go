@@ -186,7 +186,11 @@ func TestRecordHistories(t *testing.T) {
 			return a.GetStartTime().AsTime().Compare(b.GetStartTime().AsTime())
 		})
 		for i, ex := range runs {
-			events := history(t, tc, flow.workflowID, ex.GetExecution().GetRunId())
+			var events []*historypb.HistoryEvent
+			eventually(t, 10*time.Second, "the first workflow task of "+flow.name, func() (bool, error) {
+				events = history(t, tc, flow.workflowID, ex.GetExecution().GetRunId())
+				return len(events) >= 3, fmt.Errorf("%d events", len(events))
+			})
 			data, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
 			if err != nil {
 				t.Fatal(err)

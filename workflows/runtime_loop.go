@@ -24,9 +24,12 @@ const (
 
 // llmCallOptions apply to CallLlm and ExecuteToolCall. Temporal retries a plugin that is
 // unavailable; a call that still fails is an executor failure of the run, whose inputs
-// are then rolled back (and abandoned after machine.MaxStageAttempts runs).
+// are then rolled back (and abandoned after three runs). The activities heartbeat while
+// the plugin works, so a hung plugin or a lost worker is noticed within the heartbeat
+// timeout, not after the whole call timeout.
 var llmCallOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 2 * time.Minute,
+	HeartbeatTimeout:    15 * time.Second,
 	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
 }
 

@@ -107,3 +107,52 @@ func TestRealRuntimeLoop(t *testing.T) {
 		}
 	})
 }
+
+// TestRealRuntimeLoopAcrossContinueAsNew streams inputs from concurrent senders into an
+// attached session that continues as new every few messages: every input runs exactly
+// once, in its own turn, with its own answer, and the queue drains.
+func TestRealRuntimeLoopAcrossContinueAsNew(t *testing.T) {
+	_, sc := realClient(t, sessionclient.Options{PollInterval: 20 * time.Millisecond, Session: workflows.Options{MaxMessagesPerRun: 10}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	session := fmt.Sprintf("loop-can-%d", time.Now().UnixNano())
+	if _, err := sc.Start(ctx, session); err != nil {
+		t.Fatal(err)
+	}
+	const inputs = 60
+	err := parallel(inputs, 4, func(i int) error {
+		id := fmt.Sprintf("in-%d", i)
+		res, err := sc.SendText(ctx, session, id, sessionclient.SendOptions{InputID: id, IdempotencyKey: id})
+		if err != nil {
+			return err
+		}
+		c, err := sc.WaitForCompletion(ctx, session, res.WaitOn.Get())
+		if err != nil {
+			return err
+		}
+		if r := c.Result.Get(); r.Class != machine.ResultClassCompleted || r.Answer != "echo: "+id {
+			return fmt.Errorf("input %s: %+v", id, c)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := sc.MachineState(ctx, session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consumed := 0
+	for _, in := range state.InputStates {
+		if in.Phase == machine.InputConsumed {
+			consumed++
+		}
+	}
+	status, err := sc.ShellStatus(ctx, session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if consumed != inputs || status.RunSeq != inputs || status.Runs < 2 {
+		t.Fatalf("consumed %d, runs started %d, continue-as-new boundaries %d; want %d, %d, at least 2", consumed, status.RunSeq, status.Runs, inputs, inputs)
+	}
+}

@@ -19,6 +19,7 @@ var acts *activities.Activities
 // back as non-retryable application errors.
 var hostCallOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: time.Minute,
+	HeartbeatTimeout:    15 * time.Second,
 	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 5},
 }
 
