@@ -73,6 +73,9 @@ type ShellState struct {
 	// (attach_runtime, EnsureSessionWithExecutor) and cleared when the runtime goes away
 	// (stop, reset, destroy, unregister).
 	LoopAttached bool `json:"loop_attached,omitempty"`
+	// WakePending is set when something woke the runtime loop (an accept with a
+	// post-admission signal, an attach) and cleared once the loop found its lanes empty.
+	WakePending bool `json:"wake_pending,omitempty"`
 }
 
 // Refusal records a signal the workflow did not apply.

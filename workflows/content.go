@@ -19,11 +19,19 @@ type InputContent struct {
 	Text string `json:"text,omitempty"`
 }
 
-// accept runs the accept pipeline and keeps the content of a newly accepted input.
+// accept runs the accept pipeline, keeps the content of a newly accepted input and wakes
+// the runtime loop when the machine's post-admission signal says so (an input accepted
+// without wake waits for the next wake).
 func (a *authority) accept(req AcceptInputRequest) (machine.AcceptResult, error) {
 	res, err := a.state.Accept(req.AcceptRequest)
-	if err != nil || res.Outcome.Outcome != machine.AcceptAccepted || req.Content == (InputContent{}) {
+	if err != nil || res.Outcome.Outcome != machine.AcceptAccepted {
 		return res, err
+	}
+	if res.Signal.Present() {
+		a.shell.WakePending = true
+	}
+	if req.Content == (InputContent{}) {
+		return res, nil
 	}
 	if a.shell.Contents == nil {
 		a.shell.Contents = map[string]InputContent{}

@@ -26,6 +26,18 @@ const (
 	OpCancelAfterBoundary = "cancel_after_boundary"
 	// OpDestroy destroys the session: pending waiters resolve and the workflow completes.
 	OpDestroy = "destroy"
+	// OpPrepareBindings registers the session (idempotent) and binds it to a runtime
+	// (spec §5.2): RegisterSession then PrepareBindings.
+	OpPrepareBindings = "prepare_bindings"
+	// OpRetire stops taking new input; an attached loop drains the queue, otherwise the
+	// pending inputs resolve RuntimeTerminated.
+	OpRetire = "retire"
+	// OpReset returns the runtime to Idle; pending inputs are abandoned Reset.
+	OpReset = "reset"
+	// OpRecycle clears the runtime binding, keeping queued work.
+	OpRecycle = "recycle"
+	// OpRecover announces that the runtime recovered.
+	OpRecover = "recover"
 )
 
 // lifecycleOp is one lifecycle operation: its name, documentation, and how it decodes
@@ -58,6 +70,18 @@ var lifecycleOps = []lifecycleOp{
 	{OpStopRuntimeExecutor, "machine.StopRuntimeExecutor", "Stop the runtime executor (spec §5.3); deferred while a turn runs.", decodeOne[machine.StopRuntimeExecutor](OpStopRuntimeExecutor)},
 	{OpCancelAfterBoundary, "machine.CancelAfterBoundary", "End the running turn at its next boundary (spec §5.4).", decodeOne[machine.CancelAfterBoundary](OpCancelAfterBoundary)},
 	{OpDestroy, "machine.Destroy", "Destroy the session: resolve every waiter and complete the workflow.", decodeOne[machine.Destroy](OpDestroy)},
+	{OpPrepareBindings, "machine.PrepareBindings", "Register the session and bind it to a runtime (spec §5.2).",
+		func(a *authority, raw converter.RawValue) ([]machine.Input, error) {
+			var in machine.PrepareBindings
+			if err := decodeStrict(OpPrepareBindings, raw, &in); err != nil {
+				return nil, err
+			}
+			return []machine.Input{machine.RegisterSession{SessionID: in.SessionID}, in}, nil
+		}},
+	{OpRetire, "machine.Retire", "Stop taking new input; an attached runtime loop drains the queue.", decodeOne[machine.Retire](OpRetire)},
+	{OpReset, "machine.Reset", "Return the runtime to Idle; pending inputs resolve RuntimeTerminated.", decodeOne[machine.Reset](OpReset)},
+	{OpRecycle, "machine.Recycle", "Clear the runtime binding, keeping queued work.", decodeOne[machine.Recycle](OpRecycle)},
+	{OpRecover, "machine.Recover", "Announce that the runtime recovered.", decodeOne[machine.Recover](OpRecover)},
 }
 
 // attachPlan is what attach_runtime applies in the current state: a binding to this

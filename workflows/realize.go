@@ -35,7 +35,7 @@ func (a *authority) beforeApply(ctx workflow.Context, in machine.Input) error {
 // realize is the shell's side of a lifecycle input a caller sent (spec §5.2–5.5, §6.1),
 // whichever way it came (signal, update or operation):
 //
-//   - EnsureSessionWithExecutor attaches the runtime loop;
+//   - EnsureSessionWithExecutor attaches the runtime loop and wakes it;
 //   - StopRuntimeExecutor lands at once when no run is in flight (otherwise the runtime
 //     loop lands it when the run returns): executor exit, pending inputs abandoned
 //     Stopped, waiters resolved RuntimeTerminated;
@@ -50,7 +50,7 @@ func (a *authority) realize(ctx workflow.Context, in machine.Input, fx machine.E
 	case machine.EnsureSessionWithExecutor:
 		switch s.LifecyclePhase {
 		case machine.PhaseAttached, machine.PhaseRunning, machine.PhaseRetired:
-			a.shell.LoopAttached = true
+			a.shell.LoopAttached, a.shell.WakePending = true, true
 		}
 	case machine.StopRuntimeExecutor:
 		if !a.turnActive {

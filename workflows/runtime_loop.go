@@ -36,8 +36,8 @@ var llmCallOptions = workflow.ActivityOptions{
 // versionRuntimeLoop gates the runtime loop: runs recorded before it never ran turns.
 const versionRuntimeLoop = "runtime-loop"
 
-// runtimeLoop is the session's executor: while the runtime loop is attached and work
-// waits in a lane, it runs one batch at a time (spec §5.2 Prepare, §7.6, §5.7, §6). It
+// runtimeLoop is the session's executor: once woken (ShellState.WakePending) while
+// attached, it runs one batch at a time until its lanes are empty (spec §5.2 Prepare, §7.6, §5.7, §6). It
 // starts no run while an operation holds the gate, while a stop is deferred, or once the
 // workflow drains for continue-as-new; a run in flight delays both.
 func (a *authority) runtimeLoop(ctx workflow.Context) {
@@ -48,6 +48,9 @@ func (a *authority) runtimeLoop(ctx workflow.Context) {
 		a.turnActive = true
 		a.runBatch(ctx)
 		a.turnActive = false
+		if len(a.state.NextRunBatch()) == 0 {
+			a.shell.WakePending = false
+		}
 		a.changed(ctx)
 	}
 }
@@ -55,7 +58,7 @@ func (a *authority) runtimeLoop(ctx workflow.Context) {
 // runnable reports whether the loop may start a run now.
 func (a *authority) runnable() bool {
 	s := &a.state
-	if a.draining || a.busy || !a.shell.LoopAttached || s.RuntimeStopDeferred {
+	if a.draining || a.busy || !a.shell.LoopAttached || !a.shell.WakePending || s.RuntimeStopDeferred {
 		return false
 	}
 	if p := s.LifecyclePhase; p != machine.PhaseAttached && p != machine.PhaseRetired {

@@ -34,8 +34,11 @@ type loopRun struct {
 	done    bool // the workflow completed on its own
 }
 
-// runLoop runs a session with an attached runtime loop whose CallLlm activity answers
-// with llm (each call taking callTime), plays the script, and reads the state at end.
+// attach attaches the runtime loop one second into a test.
+var attach = loopScript{time.Second, workflows.OpAttachRuntime, `{}`}
+
+// runLoop runs a session whose CallLlm activity answers with llm (each call taking
+// callTime), plays the script, and reads the state at end.
 func runLoop(t *testing.T, callTime time.Duration, llm func(n int, in activities.CallLlmInput) (*llmhost.CallLlmResponse, error), script []loopScript, end time.Duration) loopRun {
 	t.Helper()
 	env := newEnv(t)
@@ -47,7 +50,6 @@ func runLoop(t *testing.T, callTime time.Duration, llm func(n int, in activities
 		return llm(out.calls, in)
 	})
 	env.OnActivity(acts.ExecuteToolCall, mock.Anything, mock.Anything).Return(&llmhost.ExecuteToolCallResponse{Content: []llmhost.ContentPart{{Text: "12:00"}}}, nil)
-	script = append([]loopScript{{at: time.Second, update: workflows.OpAttachRuntime, payload: `{}`}}, script...)
 	for _, s := range script {
 		key := fmt.Sprintf("%s@%s", s.update, s.at)
 		env.RegisterDelayedCallback(func() {
@@ -80,6 +82,10 @@ func accept(id, text string) string {
 	return fmt.Sprintf(`{"input_id":%q,"input_kind":"Prompt","input_origin":"Operator","durability":"Durable","silent_intent_match":false,"active_turn_boundary_available":false,"content":{"text":%q}}`, id, text)
 }
 
+func acceptWithoutWake(id, text string) string {
+	return fmt.Sprintf(`{"input_id":%q,"input_kind":"Prompt","input_origin":"Operator","durability":"Durable","silent_intent_match":false,"active_turn_boundary_available":false,"without_wake":true,"content":{"text":%q}}`, id, text)
+}
+
 func answer(text string) (*llmhost.CallLlmResponse, error) {
 	return &llmhost.CallLlmResponse{Outcome: llmhost.OutcomeAnswer, Text: text}, nil
 }
@@ -91,6 +97,25 @@ func resultOf(shell workflows.ShellStatus, id string) (workflows.InputResult, bo
 		}
 	}
 	return workflows.InputResult{}, false
+}
+
+// TestRetireDrains: retire with the runtime loop attached drains the queued inputs
+// (DrainQueuedRun from Retired).
+func TestRetireDrains(t *testing.T) {
+	got := runLoop(t, 10*time.Second, func(int, activities.CallLlmInput) (*llmhost.CallLlmResponse, error) { return answer("ok") }, []loopScript{
+		attach,
+		{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "one")},
+		{3 * time.Second, workflows.OpAcceptInputWithCompletion, accept("b", "two")},
+		{4 * time.Second, workflows.OpRetire, `{"session_id":"s1"}`},
+	}, time.Hour)
+	for _, id := range []string{"a", "b"} {
+		if r, _ := resultOf(got.shell, id); r.Class != machine.ResultClassCompleted {
+			t.Errorf("input %s: %+v, want Completed", id, r)
+		}
+	}
+	if got.state.LifecyclePhase != machine.PhaseRetired {
+		t.Errorf("phase = %s, want Retired", got.state.LifecyclePhase)
+	}
 }
 
 // TestRuntimeLoop covers the runtime loop's control paths with a mocked LLM host: a
@@ -108,6 +133,7 @@ func TestRuntimeLoop(t *testing.T) {
 		got := runLoop(t, 10*time.Second, func(int, activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
 			return answer("first")
 		}, []loopScript{
+			attach,
 			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "first")},
 			{3 * time.Second, workflows.OpAcceptInputWithCompletion, accept("b", "second")},
 			{4 * time.Second, workflows.OpStopRuntimeExecutor, `{"reason":"operator"}`},
@@ -132,6 +158,7 @@ func TestRuntimeLoop(t *testing.T) {
 
 	t.Run("cancel after boundary ends the turn before the next LLM step", func(t *testing.T) {
 		got := runLoop(t, 10*time.Second, toolThenAnswer, []loopScript{
+			attach,
 			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "use a tool")},
 			{5 * time.Second, workflows.OpCancelAfterBoundary, `{"reason":"operator"}`},
 		}, time.Minute)
@@ -149,6 +176,7 @@ func TestRuntimeLoop(t *testing.T) {
 
 	t.Run("destroy mid-run resolves every input and completes the workflow", func(t *testing.T) {
 		got := runLoop(t, 30*time.Second, toolThenAnswer, []loopScript{
+			attach,
 			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "one")},
 			{3 * time.Second, workflows.OpAcceptInputWithCompletion, accept("b", "two")},
 			{5 * time.Second, workflows.OpDestroy, `{"session_id":"s1"}`},
@@ -168,6 +196,7 @@ func TestRuntimeLoop(t *testing.T) {
 		got := runLoop(t, time.Second, func(int, activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
 			return nil, temporal.NewNonRetryableApplicationError("no plugin", "Unavailable", nil)
 		}, []loopScript{
+			attach,
 			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "hello")},
 		}, time.Hour)
 		a := got.state.InputStates["a"]
@@ -188,6 +217,7 @@ func TestRuntimeLoop(t *testing.T) {
 			}
 			return answer("finally")
 		}, []loopScript{
+			attach,
 			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "hello")},
 		}, time.Hour)
 		if r, _ := resultOf(got.shell, "a"); r.Class != machine.ResultClassCompleted || r.Answer != "finally" || got.calls != 3 {
@@ -200,6 +230,7 @@ func TestRuntimeLoop(t *testing.T) {
 			return &llmhost.CallLlmResponse{Outcome: llmhost.OutcomeFailure, Failure: &llmhost.LlmFailure{
 				Source: machine.FailureSourceLlm, RetryKind: machine.RetryFailureRateLimited, Message: "429"}}, nil
 		}, []loopScript{
+			attach,
 			{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "hello")},
 		}, time.Hour)
 		if got.calls != 3*(workflows.MaxLlmRetries+1) {
@@ -212,4 +243,43 @@ func TestRuntimeLoop(t *testing.T) {
 			t.Errorf("terminal cause = %v, want RetryExhausted", got.state.TerminalCauseKind)
 		}
 	})
+}
+
+// TestLifecycleOperations: inputs wait while no runtime loop is attached; reset abandons
+// them (RuntimeTerminated); attaching runs new inputs; an input accepted without wake
+// waits for the next wake.
+func TestLifecycleOperations(t *testing.T) {
+	echo := func(_ int, in activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
+		last := in.Messages[len(in.Messages)-1]
+		return answer("echo: " + last.Content[0].Text)
+	}
+	got := runLoop(t, 10*time.Second, echo, []loopScript{
+		{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "one")},
+		{3 * time.Second, workflows.OpAcceptInputWithCompletion, accept("b", "two")},
+		{5 * time.Second, workflows.OpReset, `{}`},
+		{6 * time.Second, workflows.OpAcceptInputWithCompletion, accept("c", "three")},
+		{7 * time.Second, workflows.OpAttachRuntime, `{}`},
+		{8 * time.Second, workflows.OpAcceptInputWithCompletion, accept("d", "four")},
+		{40 * time.Second, workflows.OpAcceptInputWithCompletion, acceptWithoutWake("e", "later")},
+	}, time.Hour)
+	for key, err := range got.results {
+		if err != nil {
+			t.Errorf("%s: %v", key, err)
+		}
+	}
+	want := map[string]machine.RuntimeCompletionResultClass{
+		"a": machine.ResultClassRuntimeTerminated, "b": machine.ResultClassRuntimeTerminated,
+		"c": machine.ResultClassCompleted, "d": machine.ResultClassCompleted,
+	}
+	for id, class := range want {
+		if r, _ := resultOf(got.shell, id); r.Class != class {
+			t.Errorf("input %s: %+v, want class %s", id, r, class)
+		}
+	}
+	if r, ok := resultOf(got.shell, "e"); ok || got.state.InputStates["e"].Phase != machine.InputQueued {
+		t.Errorf("input e accepted without wake: %+v, %+v; want it still queued", got.state.InputStates["e"], r)
+	}
+	if !got.state.InputStates["b"].AbandonReason.Is(machine.AbandonReset) || got.state.LifecyclePhase != machine.PhaseAttached {
+		t.Errorf("b = %+v, phase %s; want b abandoned Reset and the session Retired", got.state.InputStates["b"], got.state.LifecyclePhase)
+	}
 }
