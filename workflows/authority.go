@@ -191,7 +191,7 @@ func (a *authority) envelopeInput(raw converter.RawValue) (string, machine.Input
 	if i < 0 {
 		return SignalInput, nil, &Error{
 			Kind: machine.KindValidationFailed.String(), Input: SignalInput,
-			Reason: fmt.Sprintf("kind %q is not an input this workflow accepts (see MESSAGES.md)", env.Kind),
+			Reason: fmt.Sprintf("kind %q is not an input this workflow accepts (see the README's message reference)", env.Kind),
 		}
 	}
 	sp := a.inputs[i]

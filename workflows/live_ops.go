@@ -290,7 +290,7 @@ func (a *authority) closeLive(ctx workflow.Context, sessionID string, req LiveCh
 	var out LiveCloseResult
 	ctx = workflow.WithActivityOptions(ctx, hostCallOptions)
 	var res activities.CloseLiveChannelResult
-	if err := workflow.ExecuteActivity(ctx, acts.CloseLiveChannel, activities.LiveChannelInput{ChannelID: req.ChannelID}).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "live close: close the channel"), acts.CloseLiveChannel, activities.LiveChannelInput{ChannelID: req.ChannelID}).Get(ctx, &res); err != nil {
 		out.Rejection, out.Detail, err = a.rejectChannelRequest(ctx, req.ChannelID, machine.RequestClose, err)
 		return out, err
 	}
@@ -309,7 +309,7 @@ func (a *authority) refreshLive(ctx workflow.Context, req LiveChannelRequest) (L
 	var out LiveRefreshResult
 	ctx = workflow.WithActivityOptions(ctx, hostCallOptions)
 	var res activities.RefreshLiveChannelResult
-	if err := workflow.ExecuteActivity(ctx, acts.RefreshLiveChannel, activities.LiveChannelInput{ChannelID: req.ChannelID}).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "live refresh: queue the refresh"), acts.RefreshLiveChannel, activities.LiveChannelInput{ChannelID: req.ChannelID}).Get(ctx, &res); err != nil {
 		out.Rejection, out.Detail, err = a.rejectChannelRequest(ctx, req.ChannelID, machine.RequestRefresh, err)
 		return out, err
 	}
@@ -332,13 +332,13 @@ func (a *authority) commandLive(ctx workflow.Context, req LiveCommandRequest) (L
 	channel := activities.LiveChannelInput{ChannelID: req.ChannelID}
 	switch req.Command {
 	case machine.CommandSendInput:
-		fut = workflow.ExecuteActivity(ctx, acts.SendLiveInput, activities.SendLiveInputInput{ChannelID: req.ChannelID, Text: req.Text, Audio: req.Audio})
+		fut = workflow.ExecuteActivity(summarize(ctx, "live command: send input"), acts.SendLiveInput, activities.SendLiveInputInput{ChannelID: req.ChannelID, Text: req.Text, Audio: req.Audio})
 	case machine.CommandCommitInput:
-		fut = workflow.ExecuteActivity(ctx, acts.CommitLiveInput, channel)
+		fut = workflow.ExecuteActivity(summarize(ctx, "live command: commit input"), acts.CommitLiveInput, channel)
 	case machine.CommandInterrupt:
-		fut = workflow.ExecuteActivity(ctx, acts.InterruptLiveChannel, channel)
+		fut = workflow.ExecuteActivity(summarize(ctx, "live command: interrupt"), acts.InterruptLiveChannel, channel)
 	default:
-		fut = workflow.ExecuteActivity(ctx, acts.TruncateLiveAssistantOutput, activities.TruncateLiveAssistantOutputInput{ChannelID: req.ChannelID, ItemID: req.ItemID, AudioEndMs: req.AudioEndMs})
+		fut = workflow.ExecuteActivity(summarize(ctx, "live command: truncate assistant output"), acts.TruncateLiveAssistantOutput, activities.TruncateLiveAssistantOutputInput{ChannelID: req.ChannelID, ItemID: req.ItemID, AudioEndMs: req.AudioEndMs})
 	}
 	var res activities.LiveCommandResult
 	if err := fut.Get(ctx, &res); err != nil {
@@ -374,7 +374,7 @@ func (a *authority) answerWebrtc(ctx workflow.Context, sessionID string, req Liv
 	ctx = workflow.WithActivityOptions(ctx, hostCallOptions)
 	var res activities.AnswerLiveWebrtcResult
 	answer := activities.AnswerLiveWebrtcInput{SessionID: sessionID, ChannelID: req.ChannelID, OfferSDP: req.OfferSDP}
-	if err := workflow.ExecuteActivity(ctx, acts.AnswerLiveWebrtc, answer).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "live WebRTC answer: answer the offer"), acts.AnswerLiveWebrtc, answer).Get(ctx, &res); err != nil {
 		out.Rejection, out.Detail, err = a.rejectChannelRequest(ctx, req.ChannelID, machine.RequestWebrtcAnswer, err)
 		return out, err
 	}

@@ -144,7 +144,7 @@ func (a *authority) hydrateLlm(ctx workflow.Context) error {
 	ctx = workflow.WithActivityOptions(ctx, hostCallOptions)
 	var h activities.HydrateSessionLlmStateResult
 	in := activities.HydrateSessionLlmStateInput{SessionID: a.state.SessionID.Get()}
-	if err := workflow.ExecuteActivity(ctx, acts.HydrateSessionLlmState, in).Get(ctx, &h); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "realtime: hydrate the LLM state"), acts.HydrateSessionLlmState, in).Get(ctx, &h); err != nil {
 		return err
 	}
 	return a.applyNow(ctx, machine.HydratedSessionLlmState(h).Input())
