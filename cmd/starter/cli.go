@@ -121,7 +121,7 @@ func init() {
 	commands = []*command{
 		startCommand, listCommand, describeCommand, stateCommand, sendCommand, waitCommand,
 		conversationCommand, stopCommand, cancelCommand, destroyCommand, reconfigureLlmCommand,
-		liveOpenCommand, liveStatusCommand, liveTokenIssueCommand, liveTokenPresentCommand,
+		liveOpenCommand, liveStatusCommand, liveCloseCommand, liveCommandCommand, liveTokenIssueCommand, liveTokenPresentCommand,
 		topologyCommand, demoCommand, helpCommand,
 	}
 }

@@ -169,6 +169,21 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("state --machine: session_id %v", doc["session_id"])
 	}
 
+	doc = c.json(exitOK, "live", "open", session)
+	channel, _ := doc["channel_id"].(string)
+	doc = c.json(exitOK, "live", "command", session, channel, "send-input", "--text", "hi")
+	if get(doc, "accepted", "command") != "SendInput" {
+		t.Fatalf("live command: %v", doc)
+	}
+	doc = c.json(exitOK, "live", "close", session, channel)
+	if get(doc, "closed", "channel_id") != channel {
+		t.Fatalf("live close: %v", doc)
+	}
+	doc = c.json(exitRejected, "live", "command", session, channel, "interrupt")
+	if get(doc, "rejection", "rejection") == nil {
+		t.Fatalf("live command on a closed channel: %v", doc)
+	}
+
 	// A guard refuses: the session holds no realtime authority epoch 7.
 	doc = c.json(exitRejected, "topology", session, "--epoch", "7", "--model", reference.ModelRealtime, "--provider", "OpenAI")
 	if get(doc, "error", "kind") != "Rejected" || get(doc, "error", "guard") == "" || get(doc, "error", "exit_code") != float64(exitRejected) {
