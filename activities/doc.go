@@ -22,6 +22,11 @@
 // retryable are retried after a delay; every other reason is a contract error and is
 // not retried.
 //
+// # Observations
+//
+// [ObservationForwarder] is not an activity: the worker runs it beside the activities to
+// record the live adapter's status and close observations in the owning sessions.
+//
 // # What it must not import
 //
 // workflows/ and machine/ internals beyond data types; it holds no session state.

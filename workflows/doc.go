@@ -47,7 +47,9 @@
 // machine accepts MarkLiveTopologyDetached, re-checked on every state change instead of
 // polling with timers; channels the detach asks to close are closed and recorded) and
 // live_open (§8.8: machine admission, the live host opens the channel or the admission is
-// abandoned, then the token digest is recorded). An operation
+// abandoned, then the token digest is recorded). live_close, live_refresh, live_command,
+// live_webrtc_answer (live_ops.go) and the §9.4 realtime operations (realtime_ops.go)
+// follow the same frame. An operation
 // holds the session's gate while it runs: other operations and input updates wait, and
 // signals stay buffered, so nothing interleaves with its staged inputs.
 //

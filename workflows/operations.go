@@ -202,5 +202,6 @@ func shellOperations() []operationDoc {
 	for _, op := range lifecycleOps {
 		out = append(out, operationDoc{op.name, op.request, "machine.Effects", op.doc})
 	}
+	out = append(out, liveOperations()...)
 	return out
 }

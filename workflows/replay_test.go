@@ -149,6 +149,15 @@ func TestRecordHistories(t *testing.T) {
 	if _, err := sc.AdmitWebsocketToken(ctx, opened.Token, opened.ChannelID); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := sc.SendLiveText(ctx, opened.ChannelID, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.RefreshLive(ctx, opened.ChannelID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.CloseLive(ctx, opened.ChannelID); err != nil {
+		t.Fatal(err)
+	}
 	const loopSession = "recorded-loop"
 	if _, err := sc.Start(ctx, loopSession); err != nil {
 		t.Fatal(err)

@@ -149,7 +149,7 @@ func (a *authority) turn(ctx workflow.Context, r *run) turnEnd {
 		}
 		var resp llmhost.CallLlmResponse
 		identity := a.state.CurrentSessionLlmIdentity.Get()
-		actx := withSummary(ctx, llmCallOptions, fmt.Sprintf("%s step %d: %s/%s", r.id, step, identity.Provider, identity.Model))
+		actx := summarize(workflow.WithActivityOptions(ctx, llmCallOptions), "%s step %d: %s/%s", r.id, step, identity.Provider, identity.Model)
 		err := workflow.ExecuteActivity(actx, acts.CallLlm, activities.CallLlmInput{SessionID: sessionID, Identity: identity, Messages: a.shell.Conversation}).Get(ctx, &resp)
 		if !a.runCurrent(r) {
 			return turnEnd{message: "the run was ended while the LLM was called"}
@@ -211,7 +211,7 @@ func (a *authority) turn(ctx workflow.Context, r *run) turnEnd {
 // hydrate loads the session's LLM state from the host when the machine has none yet.
 func (a *authority) hydrate(ctx workflow.Context, sessionID string) (turnEnd, bool) {
 	var h activities.HydrateSessionLlmStateResult
-	actx := withSummary(ctx, hostCallOptions, "hydrate the session's LLM state")
+	actx := summarize(workflow.WithActivityOptions(ctx, hostCallOptions), "hydrate the session's LLM state")
 	if err := workflow.ExecuteActivity(actx, acts.HydrateSessionLlmState, activities.HydrateSessionLlmStateInput{SessionID: sessionID}).Get(ctx, &h); err != nil {
 		return applyFailure(machine.ApplyFailureExecutorInternal, "hydrating the session's LLM state failed: "+err.Error()), false
 	}
@@ -227,7 +227,7 @@ func (a *authority) hydrate(ctx workflow.Context, sessionID string) (turnEnd, bo
 func (a *authority) toolCalls(ctx workflow.Context, r *run, sessionID string, calls []llmhost.ToolCall) (turnEnd, bool) {
 	for _, call := range calls {
 		var res llmhost.ExecuteToolCallResponse
-		actx := withSummary(ctx, llmCallOptions, fmt.Sprintf("%s tool %s (%s)", r.id, call.Name, call.ID))
+		actx := summarize(workflow.WithActivityOptions(ctx, llmCallOptions), "%s tool %s (%s)", r.id, call.Name, call.ID)
 		err := workflow.ExecuteActivity(actx, acts.ExecuteToolCall, activities.ExecuteToolCallInput{SessionID: sessionID, Call: call}).Get(ctx, &res)
 		if !a.runCurrent(r) {
 			return turnEnd{message: "the run was ended while a tool ran"}, false
@@ -419,8 +419,9 @@ func (a *authority) remember(m llmhost.Message) {
 	a.shell.Conversation = append(a.shell.Conversation, m)
 }
 
-// withSummary sets activity options with the one-line summary the Web UI shows.
-func withSummary(ctx workflow.Context, opts workflow.ActivityOptions, summary string) workflow.Context {
-	opts.Summary = summary
+// summarize gives the next activity of ctx the one-line summary the Web UI shows.
+func summarize(ctx workflow.Context, format string, args ...any) workflow.Context {
+	opts := workflow.GetActivityOptions(ctx)
+	opts.Summary = fmt.Sprintf(format, args...)
 	return workflow.WithActivityOptions(ctx, opts)
 }

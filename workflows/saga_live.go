@@ -51,7 +51,7 @@ func (a *authority) openLive(ctx workflow.Context, sessionID string, req LiveOpe
 	ctx = workflow.WithActivityOptions(ctx, hostCallOptions)
 	var opened activities.OpenLiveChannelResult
 	open := activities.OpenLiveChannelInput{SessionID: sessionID, ChannelID: req.ChannelID, BoundIdentity: admission.BoundLlmIdentity.Get()}
-	if err := workflow.ExecuteActivity(ctx, acts.OpenLiveChannel, open).Get(ctx, &opened); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "live open: open the channel"), acts.OpenLiveChannel, open).Get(ctx, &opened); err != nil {
 		return out, errors.Join(err, a.applyNow(ctx, machine.AbandonLiveOpenAdmission{SessionID: sessionID, ChannelID: req.ChannelID}))
 	}
 	out.Status = opened.Status

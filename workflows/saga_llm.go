@@ -39,7 +39,7 @@ func (a *authority) reconfigureLlm(ctx workflow.Context, sessionID string, req m
 	ctx = workflow.WithActivityOptions(ctx, hostCallOptions)
 
 	var hydrated activities.HydrateSessionLlmStateResult
-	if err := workflow.ExecuteActivity(ctx, acts.HydrateSessionLlmState, activities.HydrateSessionLlmStateInput{SessionID: sessionID}).Get(ctx, &hydrated); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "LLM reconfigure: hydrate"), acts.HydrateSessionLlmState, activities.HydrateSessionLlmStateInput{SessionID: sessionID}).Get(ctx, &hydrated); err != nil {
 		return report, err
 	}
 	h := machine.HydratedSessionLlmState(hydrated)
@@ -56,7 +56,7 @@ func (a *authority) reconfigureLlm(ctx workflow.Context, sessionID string, req m
 	staged = append(staged, st)
 
 	var target activities.ResolveTargetSessionLlmIdentityResult
-	if err := workflow.ExecuteActivity(ctx, acts.ResolveTargetSessionLlmIdentity, resolveTargetInput(sessionID, h.CurrentIdentity, req)).Get(ctx, &target); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "LLM reconfigure: resolve the target identity"), acts.ResolveTargetSessionLlmIdentity, resolveTargetInput(sessionID, h.CurrentIdentity, req)).Get(ctx, &target); err != nil {
 		return report, err
 	}
 	in := machine.PlanSessionLlmReconfigure(h, machine.ResolvedSessionLlmReconfigure(target))
@@ -70,13 +70,13 @@ func (a *authority) reconfigureLlm(ctx workflow.Context, sessionID string, req m
 		return report, err
 	}
 
-	if err := workflow.ExecuteActivity(ctx, acts.ApplySessionLlmIdentity, activities.ApplySessionLlmIdentityInput{SessionID: sessionID, Identity: in.TargetIdentity}).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "LLM reconfigure: apply the identity"), acts.ApplySessionLlmIdentity, activities.ApplySessionLlmIdentityInput{SessionID: sessionID, Identity: in.TargetIdentity}).Get(ctx, nil); err != nil {
 		return report, err
 	}
 	next := authority.NextVisibilityState
-	err = workflow.ExecuteActivity(ctx, acts.ApplySessionToolVisibilityState, activities.ApplySessionToolVisibilityStateInput{SessionID: sessionID, State: &next}).Get(ctx, nil)
+	err = workflow.ExecuteActivity(summarize(ctx, "LLM reconfigure: apply the tool visibility"), acts.ApplySessionToolVisibilityState, activities.ApplySessionToolVisibilityStateInput{SessionID: sessionID, State: &next}).Get(ctx, nil)
 	if err == nil {
-		err = workflow.ExecuteActivity(ctx, acts.PersistLiveSession, activities.SessionInput{SessionID: sessionID}).Get(ctx, nil)
+		err = workflow.ExecuteActivity(summarize(ctx, "LLM reconfigure: persist"), acts.PersistLiveSession, activities.SessionInput{SessionID: sessionID}).Get(ctx, nil)
 	}
 	if err != nil {
 		rollback := compensateLlm(ctx, sessionID, in)
@@ -95,10 +95,10 @@ func compensateLlm(ctx workflow.Context, sessionID string, in machine.Reconfigur
 	dctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
 	prev := in.PreviousVisibilityState
-	if err := workflow.ExecuteActivity(dctx, acts.ApplySessionLlmIdentity, activities.ApplySessionLlmIdentityInput{SessionID: sessionID, Identity: in.PreviousIdentity}).Get(dctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(summarize(dctx, "LLM reconfigure rollback: re-apply the previous identity"), acts.ApplySessionLlmIdentity, activities.ApplySessionLlmIdentityInput{SessionID: sessionID, Identity: in.PreviousIdentity}).Get(dctx, nil); err != nil {
 		return err
 	}
-	return workflow.ExecuteActivity(dctx, acts.ApplySessionToolVisibilityState, activities.ApplySessionToolVisibilityStateInput{SessionID: sessionID, State: &prev}).Get(dctx, nil)
+	return workflow.ExecuteActivity(summarize(dctx, "LLM reconfigure rollback: re-apply the previous tool visibility"), acts.ApplySessionToolVisibilityState, activities.ApplySessionToolVisibilityStateInput{SessionID: sessionID, State: &prev}).Get(dctx, nil)
 }
 
 // afterRollback finishes a failed install (spec §10.5 step 7): a successful compensation
@@ -110,7 +110,7 @@ func (a *authority) afterRollback(ctx workflow.Context, sessionID string, cause,
 	}
 	dctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
-	if err := workflow.ExecuteActivity(dctx, acts.DiscardLiveSession, activities.SessionInput{SessionID: sessionID}).Get(dctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(summarize(dctx, "LLM reconfigure: discard the live session after a failed rollback"), acts.DiscardLiveSession, activities.SessionInput{SessionID: sessionID}).Get(dctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("discarding the live session after a failed rollback failed", "error", err)
 	}
 	failed := machine.LlmReconfigureRollbackFailed(cause, rollback)

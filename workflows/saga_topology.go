@@ -77,7 +77,7 @@ func (a *authority) prepareTopology(ctx workflow.Context, sessionID string, req 
 	var plan machine.ReconfigureSessionLlmIdentity
 	var target activities.ResolveTargetSessionLlmIdentityResult
 	var hydrated activities.HydrateSessionLlmStateResult
-	if err := workflow.ExecuteActivity(ctx, acts.HydrateSessionLlmState, activities.HydrateSessionLlmStateInput{SessionID: sessionID}).Get(ctx, &hydrated); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "topology reconfigure: hydrate"), acts.HydrateSessionLlmState, activities.HydrateSessionLlmStateInput{SessionID: sessionID}).Get(ctx, &hydrated); err != nil {
 		return plan, target, nil, err
 	}
 	h := machine.HydratedSessionLlmState(hydrated)
@@ -86,7 +86,7 @@ func (a *authority) prepareTopology(ctx workflow.Context, sessionID string, req 
 		return plan, target, nil, err
 	}
 	staged := []*machine.Staged{st}
-	if err := workflow.ExecuteActivity(ctx, acts.ResolveTargetSessionLlmIdentity, resolveTargetInput(sessionID, h.CurrentIdentity, req)).Get(ctx, &target); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "topology reconfigure: resolve the target identity"), acts.ResolveTargetSessionLlmIdentity, resolveTargetInput(sessionID, h.CurrentIdentity, req)).Get(ctx, &target); err != nil {
 		return plan, target, staged, err
 	}
 	plan = machine.PlanSessionLlmReconfigure(h, machine.ResolvedSessionLlmReconfigure(target))
@@ -133,7 +133,7 @@ func closeRequests(fx machine.Effects) []machine.LiveChannelCloseRequested {
 func (a *authority) closeChannels(ctx workflow.Context, sessionID string, requests []machine.LiveChannelCloseRequested) error {
 	for _, c := range requests {
 		var res activities.CloseLiveChannelResult
-		if err := workflow.ExecuteActivity(ctx, acts.CloseLiveChannel, activities.LiveChannelInput{ChannelID: c.ChannelID}).Get(ctx, &res); err != nil {
+		if err := workflow.ExecuteActivity(summarize(ctx, "topology reconfigure: close the detached channel"), acts.CloseLiveChannel, activities.LiveChannelInput{ChannelID: c.ChannelID}).Get(ctx, &res); err != nil {
 			return err
 		}
 		if err := a.applyNow(ctx, machine.RecordLiveCloseClosed{SessionID: sessionID, ChannelID: c.ChannelID, CloseObservationSequence: res.CloseObservationSequence}); err != nil {
@@ -147,7 +147,7 @@ func (a *authority) closeChannels(ctx workflow.Context, sessionID string, reques
 // visibility state, and persists; the machine records each step and takes the new
 // identity through the reconfigure plan.
 func (a *authority) installTopology(ctx workflow.Context, sessionID string, plan machine.ReconfigureSessionLlmIdentity, target activities.ResolveTargetSessionLlmIdentityResult) error {
-	if err := workflow.ExecuteActivity(ctx, acts.ApplySessionLlmIdentity, activities.ApplySessionLlmIdentityInput{SessionID: sessionID, Identity: target.TargetIdentity}).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "topology reconfigure: apply the identity"), acts.ApplySessionLlmIdentity, activities.ApplySessionLlmIdentityInput{SessionID: sessionID, Identity: target.TargetIdentity}).Get(ctx, nil); err != nil {
 		return err
 	}
 	if err := a.applyNow(ctx, machine.ApplyLiveTopologyIdentity{}); err != nil {
@@ -162,10 +162,10 @@ func (a *authority) installTopology(ctx workflow.Context, sessionID string, plan
 		return err
 	}
 	next := authority.NextVisibilityState
-	if err := workflow.ExecuteActivity(ctx, acts.ApplySessionToolVisibilityState, activities.ApplySessionToolVisibilityStateInput{SessionID: sessionID, State: &next}).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "topology reconfigure: apply the tool visibility"), acts.ApplySessionToolVisibilityState, activities.ApplySessionToolVisibilityStateInput{SessionID: sessionID, State: &next}).Get(ctx, nil); err != nil {
 		return err
 	}
-	if err := workflow.ExecuteActivity(ctx, acts.PersistLiveSession, activities.SessionInput{SessionID: sessionID}).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(summarize(ctx, "topology reconfigure: persist"), acts.PersistLiveSession, activities.SessionInput{SessionID: sessionID}).Get(ctx, nil); err != nil {
 		return err
 	}
 	return a.applyNow(ctx, machine.ApplyLiveTopologyVisibility{})
@@ -175,7 +175,7 @@ func (a *authority) installTopology(ctx workflow.Context, sessionID string, plan
 func (a *authority) failAfterDetach(ctx workflow.Context, sessionID string, cause error) error {
 	dctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
-	if err := workflow.ExecuteActivity(dctx, acts.DiscardLiveSession, activities.SessionInput{SessionID: sessionID}).Get(dctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(summarize(dctx, "topology reconfigure: discard the live session after detach"), acts.DiscardLiveSession, activities.SessionInput{SessionID: sessionID}).Get(dctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("discarding the live session after a failed topology reconfigure failed", "error", err)
 	}
 	failed := machine.LiveTopologyFailedAfterDetach(cause)

@@ -45,6 +45,9 @@ func SessionWorkflow(ctx workflow.Context, p SessionParams) error {
 	if err := a.registerLifecycleOps(ctx); err != nil {
 		return err
 	}
+	if err := a.registerLiveOps(ctx); err != nil {
+		return err
+	}
 	v.publish(ctx, a)
 	if workflow.GetVersion(ctx, versionRuntimeLoop, workflow.DefaultVersion, 1) == 1 {
 		loopCtx, cancel := workflow.WithCancel(ctx)

@@ -27,6 +27,7 @@ import (
 	"github.com/meerkat-temporal/meerkat/cmd/worker/internal/devserver"
 	"github.com/meerkat-temporal/meerkat/cmd/worker/internal/logbridge"
 	"github.com/meerkat-temporal/meerkat/workflows"
+	"github.com/meerkat-temporal/meerkat/workflows/sessionclient"
 )
 
 func main() {
@@ -109,13 +110,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("starting the worker: %w", err)
 	}
+	// The live adapter's status and close observations are recorded in their sessions.
+	forwarder := &activities.ObservationForwarder{
+		Live: plugins.Live, Sink: sessionclient.New(c, sessionclient.Options{TaskQueue: cfg.TaskQueue}), Logger: log.Named("live-observations"),
+	}
+	forwarded := make(chan error, 1)
+	go func() { forwarded <- forwarder.Run(ctx) }()
 	log.Info("ready", "task_queue", cfg.TaskQueue, "namespace", cfg.Namespace, "startup", time.Since(started).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "Worker ready on task queue %q (started in %s)\n", cfg.TaskQueue, time.Since(started).Round(time.Millisecond))
 
 	<-ctx.Done()
 	log.Info("shutting down: draining the worker, then the plugins, then the server")
+	err = <-forwarded
 	w.Stop()
-	return nil
+	return err
 }
 
 // loadTLS builds the client TLS configuration for an existing cluster.
