@@ -375,16 +375,14 @@ func (a *authority) resolve(r *run, class machine.RuntimeCompletionResultClass, 
 }
 
 // terminalise is the single path that ends every pending input when the runtime goes
-// away (spec §5.3 stop, §5.2 Reset and Destroy): each non-terminal input is abandoned
-// with reason and its waiters resolve RuntimeTerminated. For a stop it first applies
-// RuntimeExecutorExited (to Stopped).
+// away (spec §5.3 stop, §5.2 Reset, Destroy and retire without a loop): the loop is
+// detached, each non-terminal input is abandoned with reason and its waiters resolve
+// RuntimeTerminated. For a stop it first applies RuntimeExecutorExited (to Stopped).
 func (a *authority) terminalise(ctx workflow.Context, reason machine.InputAbandonReason, detail string) {
 	if reason == machine.AbandonStopped {
 		a.runtimeStep(ctx, machine.RuntimeExecutorExited{})
 	}
-	if reason != machine.AbandonRetired {
-		a.shell.LoopAttached = false
-	}
+	a.shell.LoopAttached = false
 	r := &run{}
 	class := a.completionClass(r, machine.TerminalRuntimeTerminated)
 	for _, v := range a.state.ActiveInputs() {
