@@ -49,18 +49,27 @@ func runLiveClose(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.emit(res, func(w io.Writer) {
-		if c, ok := res.Closed.Lookup(); ok {
-			fields(w, "channel", c.ChannelID, "closed", c.Status.String(), "sequence", strconv.FormatUint(c.Sequence, 10))
+	if c, ok := res.Closed.Lookup(); ok {
+		return emitLiveOutcome(a, res, "close", channel, []string{"closed", c.Status.String(), "sequence", strconv.FormatUint(c.Sequence, 10)}, "", "", "")
+	}
+	r := res.Rejection.Get()
+	return emitLiveOutcome(a, res, "close", channel, nil, r.Rejection.String(), r.PublicErrorClass.String(), res.Detail)
+}
+
+// emitLiveOutcome prints the outcome of a live request: the fields of what the session
+// recorded, or the host's refusal as the machine classified it, which exits 3.
+func emitLiveOutcome(a *app, doc any, what, channel string, recorded []string, rejection, class, detail string) error {
+	if err := a.emit(doc, func(w io.Writer) {
+		if recorded != nil {
+			fields(w, append([]string{"channel", channel}, recorded...)...)
 			return
 		}
-		r := res.Rejection.Get()
-		fields(w, "channel", channel, "rejected", r.Rejection.String(), "error class", r.PublicErrorClass.String(), "detail", res.Detail)
+		fields(w, "channel", channel, "rejected", rejection, "error class", class, "detail", detail)
 	}); err != nil {
 		return err
 	}
-	if r, ok := res.Rejection.Lookup(); ok {
-		return refusedf("live close of %s refused: %s %s", channel, r.Rejection, res.Detail)
+	if recorded == nil {
+		return refusedf("live %s on %s refused: %s %s", what, channel, rejection, detail)
 	}
 	return nil
 }
@@ -88,20 +97,11 @@ var liveCommandCommand = &command{
 			if err != nil {
 				return err
 			}
-			if err := a.emit(res, func(w io.Writer) {
-				if c, ok := res.Accepted.Lookup(); ok {
-					fields(w, "channel", c.ChannelID, "accepted", c.Command.String(), "sequence", strconv.FormatUint(c.CommandAcceptanceSequence, 10))
-					return
-				}
-				r := res.Rejection.Get()
-				fields(w, "channel", channel, "rejected", r.Rejection.String(), "error class", r.PublicErrorClass.String(), "detail", res.Detail)
-			}); err != nil {
-				return err
+			if c, ok := res.Accepted.Lookup(); ok {
+				return emitLiveOutcome(a, res, word, channel, []string{"accepted", c.Command.String(), "sequence", strconv.FormatUint(c.CommandAcceptanceSequence, 10)}, "", "", "")
 			}
-			if r, ok := res.Rejection.Lookup(); ok {
-				return refusedf("live %s on %s refused: %s %s", word, channel, r.Rejection, res.Detail)
-			}
-			return nil
+			r := res.Rejection.Get()
+			return emitLiveOutcome(a, res, word, channel, nil, r.Rejection.String(), r.PublicErrorClass.String(), res.Detail)
 		}
 	},
 }
