@@ -52,7 +52,9 @@ type LiveChannelRequest struct {
 }
 
 // LiveCloseResult is the outcome of live_close: the recorded close, or the machine's
-// classification of the host's refusal. Detail is the host's error text.
+// classification of the host's refusal. Detail is the host's error text. When the host no
+// longer has a channel the session still holds (ChannelNotFound), both are set: the
+// refusal is recorded and the binding released.
 type LiveCloseResult struct {
 	Closed    machine.Opt[machine.LiveCloseResultResolved]             `json:"closed,omitzero"`
 	Rejection machine.Opt[machine.LiveChannelRequestRejectionResolved] `json:"rejection,omitzero"`
@@ -291,8 +293,12 @@ func (a *authority) closeLive(ctx workflow.Context, sessionID string, req LiveCh
 	ctx = workflow.WithActivityOptions(ctx, hostCallOptions)
 	var res activities.CloseLiveChannelResult
 	if err := workflow.ExecuteActivity(summarize(ctx, "live close: close the channel"), acts.CloseLiveChannel, activities.LiveChannelInput{ChannelID: req.ChannelID}).Get(ctx, &res); err != nil {
+		lost := activities.ReasonCode(err) == machine.HostErrorChannelNotFound
 		out.Rejection, out.Detail, err = a.rejectChannelRequest(ctx, req.ChannelID, machine.RequestClose, err)
-		return out, err
+		if err != nil || !lost || !a.state.OwnsLiveChannel(req.ChannelID) {
+			return out, err
+		}
+		return a.releaseLostChannel(ctx, sessionID, req.ChannelID, out)
 	}
 	closed, err := recordAndExpect[machine.LiveCloseResultResolved](ctx, a, machine.RecordLiveCloseClosed{
 		SessionID: sessionID, ChannelID: req.ChannelID, CloseObservationSequence: res.CloseObservationSequence,
@@ -303,6 +309,30 @@ func (a *authority) closeLive(ctx workflow.Context, sessionID string, req LiveCh
 	out.Closed = machine.Some(closed)
 	return out, nil
 }
+
+// releaseLostChannel ends a binding whose channel the live adapter no longer has (its
+// process was replaced: a crash, a hot swap, a worker restart). The refusal stays
+// recorded as the spec classifies it; the close is then recorded too, one observation
+// after the last, so the session can open a new channel instead of holding a dead one
+// for ever.
+func (a *authority) releaseLostChannel(ctx workflow.Context, sessionID, channelID string, out LiveCloseResult) (LiveCloseResult, error) {
+	if workflow.GetVersion(ctx, versionReleaseLostChannel, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return out, nil
+	}
+	view, _ := a.state.LiveChannel(channelID)
+	closed, err := recordAndExpect[machine.LiveCloseResultResolved](ctx, a, machine.RecordLiveCloseClosed{
+		SessionID: sessionID, ChannelID: channelID, CloseObservationSequence: view.CloseObservationSequence.Get() + 1,
+	})
+	if err != nil {
+		return out, err
+	}
+	out.Closed = machine.Some(closed)
+	out.Detail = "the live adapter no longer has the channel (its process was replaced); the session's binding is released: " + out.Detail
+	return out, nil
+}
+
+// versionReleaseLostChannel gates releaseLostChannel: earlier runs kept the binding.
+const versionReleaseLostChannel = "release-lost-channel"
 
 // refreshLive is live_refresh of spec §8.8.
 func (a *authority) refreshLive(ctx workflow.Context, req LiveChannelRequest) (LiveRefreshResult, error) {

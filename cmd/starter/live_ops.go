@@ -50,7 +50,7 @@ func runLiveClose(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if c, ok := res.Closed.Lookup(); ok {
-		return emitLiveOutcome(a, res, "close", channel, []string{"closed", c.Status.String(), "sequence", strconv.FormatUint(c.Sequence, 10)}, "", "", "")
+		return emitLiveOutcome(a, res, "close", channel, []string{"closed", c.Status.String(), "sequence", strconv.FormatUint(c.Sequence, 10), "detail", res.Detail}, "", "", "")
 	}
 	r := res.Rejection.Get()
 	return emitLiveOutcome(a, res, "close", channel, nil, r.Rejection.String(), r.PublicErrorClass.String(), res.Detail)
