@@ -106,22 +106,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
 	workflows.RegisterWorkflows(w)
-	w.RegisterActivity(&activities.Activities{LLM: plugins.LLM, Live: plugins.Live})
+	opened := newOpenedChannels(plugins.Live)
+	w.RegisterActivity(&activities.Activities{LLM: plugins.LLM, Live: opened})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("starting the worker: %w", err)
 	}
+	sc := sessionclient.New(c, sessionclient.Options{TaskQueue: cfg.TaskQueue})
 	// The live adapter's status and close observations are recorded in their sessions.
-	forwarder := &activities.ObservationForwarder{
-		Live: plugins.Live, Sink: sessionclient.New(c, sessionclient.Options{TaskQueue: cfg.TaskQueue}), Logger: log.Named("live-observations"),
-	}
+	forwarder := &activities.ObservationForwarder{Live: plugins.Live, Sink: sc, Logger: log.Named("live-observations")}
 	forwarded := make(chan error, 1)
 	go func() { forwarded <- forwarder.Run(ctx) }()
+	reconciled := make(chan struct{})
+	go func() {
+		defer close(reconciled)
+		if cfg.TemporalAddress == "" {
+			releaseLostChannels(ctx, sc, opened, log.Named("live-reconcile"))
+		}
+	}()
 	log.Info("ready", "task_queue", cfg.TaskQueue, "namespace", cfg.Namespace, "startup", time.Since(started).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "Worker ready on task queue %q (started in %s)\n", cfg.TaskQueue, time.Since(started).Round(time.Millisecond))
 
 	<-ctx.Done()
 	log.Info("shutting down: draining the worker, then the plugins, then the server")
 	err = <-forwarded
+	<-reconciled
 	w.Stop()
 	return err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -57,28 +58,47 @@ func freePort(t *testing.T) int {
 	return 0
 }
 
+// startWorker runs the whole worker (embedded server, UI, built-in plugins) on dir and
+// the given ports until stop is called; stop reports the shutdown error. The test fails
+// when the worker is not ready within two minutes.
+func startWorker(t *testing.T, dir string, frontend, ui int) (stdout *syncBuffer, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-data-dir", dir, "-frontend-port", strconv.Itoa(frontend), "-ui-port", strconv.Itoa(ui), "-log-level", "error"}, &out, &errOut)
+	}()
+	stop = func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(time.Minute):
+			return errors.New("worker did not stop within a minute")
+		}
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for !strings.Contains(out.String(), "Worker ready") {
+		select {
+		case err := <-done:
+			t.Fatalf("run ended early: %v\n%s\n%s", err, out.String(), errOut.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			_ = stop()
+			t.Fatalf("worker not ready:\n%s\n%s", out.String(), errOut.String())
+		}
+	}
+	return &out, stop
+}
+
 // The worker with no cluster address starts the embedded server, the Web UI, the built-in
 // plugins and the session worker, reports where they are, and stops cleanly on cancel.
 func TestRunEmbedded(t *testing.T) {
 	dir := t.TempDir()
 	frontend, ui := freePort(t), freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-data-dir", dir, "-frontend-port", strconv.Itoa(frontend), "-ui-port", strconv.Itoa(ui), "-log-level", "error"}, &stdout, &stderr)
-	}()
-	deadline := time.Now().Add(2 * time.Minute)
-	for !strings.Contains(stdout.String(), "Worker ready") {
-		select {
-		case err := <-done:
-			t.Fatalf("run ended early: %v\n%s\n%s", err, stdout.String(), stderr.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("worker not ready:\n%s\n%s", stdout.String(), stderr.String())
-		}
-	}
+	stdout, stop := startWorker(t, dir, frontend, ui)
 	for _, want := range []string{"Temporal frontend: 127.0.0.1:" + strconv.Itoa(frontend), "Web UI:", "Data directory:    " + dir} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout.String())
@@ -89,13 +109,7 @@ func TestRunEmbedded(t *testing.T) {
 		t.Fatalf("web UI: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("shutdown: %v", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("worker did not stop")
+	if err := stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
 	}
 }

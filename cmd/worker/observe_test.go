@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,37 +21,14 @@ func TestRunForwardsLiveObservations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded server and the built-in plugins")
 	}
-	dir := t.TempDir()
 	frontend := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-data-dir", dir, "-frontend-port", strconv.Itoa(frontend), "-ui-port", strconv.Itoa(freePort(t)), "-log-level", "error"}, &stdout, &stderr)
-	}()
+	_, stop := startWorker(t, t.TempDir(), frontend, freePort(t))
 	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("shutdown: %v", err)
-			}
-		case <-time.After(time.Minute):
-			t.Error("worker did not stop")
+		if err := stop(); err != nil {
+			t.Errorf("shutdown: %v", err)
 		}
 	}()
-	deadline := time.Now().Add(2 * time.Minute)
-	for !strings.Contains(stdout.String(), "Worker ready") {
-		select {
-		case err := <-done:
-			done <- err // for the deferred shutdown check
-			t.Fatalf("run ended early: %v\n%s", err, stderr.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("worker not ready:\n%s\n%s", stdout.String(), stderr.String())
-		}
-	}
+	ctx := context.Background()
 	tc, err := client.Dial(client.Options{HostPort: "127.0.0.1:" + strconv.Itoa(frontend), Namespace: "default"})
 	if err != nil {
 		t.Fatal(err)
