@@ -41,8 +41,15 @@ var attach = loopScript{time.Second, workflows.OpAttachRuntime, `{}`}
 // callTime), plays the script, and reads the state at end.
 func runLoop(t *testing.T, callTime time.Duration, llm func(n int, in activities.CallLlmInput) (*llmhost.CallLlmResponse, error), script []loopScript, end time.Duration) loopRun {
 	t.Helper()
+	return runLoopWith(t, func(*testsuite.TestWorkflowEnvironment) {}, callTime, llm, script, end)
+}
+
+// runLoopWith is runLoop with more activities mocked by setup.
+func runLoopWith(t *testing.T, setup func(*testsuite.TestWorkflowEnvironment), callTime time.Duration, llm func(n int, in activities.CallLlmInput) (*llmhost.CallLlmResponse, error), script []loopScript, end time.Duration) loopRun {
+	t.Helper()
 	env := newEnv(t)
 	env.RegisterActivity(acts)
+	setup(env)
 	out := loopRun{results: map[string]error{}}
 	env.OnActivity(acts.HydrateSessionLlmState, mock.Anything, mock.Anything).Return(hydrated(), nil)
 	env.OnActivity(acts.CallLlm, mock.Anything, mock.Anything).After(callTime).Return(func(_ context.Context, in activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
@@ -281,5 +288,70 @@ func TestLifecycleOperations(t *testing.T) {
 	}
 	if !got.state.InputStates["b"].AbandonReason.Is(machine.AbandonReset) || got.state.LifecyclePhase != machine.PhaseAttached {
 		t.Errorf("b = %+v, phase %s; want b abandoned Reset and the session Retired", got.state.InputStates["b"], got.state.LifecyclePhase)
+	}
+}
+
+// TestTopologyWhileTurnRuns: a live topology reconfigure asks the running turn to end at
+// its next boundary and detaches there. A turn that reaches a boundary in time (after its
+// tool calls) ends Cancelled and the reconfigure completes; one that does not (a long LLM
+// call) makes the reconfigure abort before the detach, keeping the binding.
+func TestTopologyWhileTurnRuns(t *testing.T) {
+	channel := machine.NewChannelID(testSession, [16]byte{4})
+	hostMocks := func(env *testsuite.TestWorkflowEnvironment) {
+		env.OnActivity(acts.ResolveTargetSessionLlmIdentity, mock.Anything, mock.Anything).Return(
+			&activities.ResolveTargetSessionLlmIdentityResult{TargetIdentity: targetIdentity, TargetCapabilitySurface: machine.SessionLlmCapabilitySurface{Realtime: true}}, nil)
+		env.OnActivity(acts.ApplySessionLlmIdentity, mock.Anything, mock.Anything).Return(nil)
+		env.OnActivity(acts.ApplySessionToolVisibilityState, mock.Anything, mock.Anything).Return(nil)
+		env.OnActivity(acts.PersistLiveSession, mock.Anything, mock.Anything).Return(nil)
+		env.OnActivity(acts.CloseLiveChannel, mock.Anything, mock.Anything).Return(&activities.CloseLiveChannelResult{CloseObservationSequence: 1}, nil)
+	}
+	toolsFirst := func(n int, _ activities.CallLlmInput) (*llmhost.CallLlmResponse, error) {
+		if n == 1 {
+			return &llmhost.CallLlmResponse{Outcome: llmhost.OutcomeToolCalls, ToolCalls: []llmhost.ToolCall{{ID: "c1", Name: "current_time", ArgumentsJSON: "{}"}}}, nil
+		}
+		return answer("done")
+	}
+	script := []loopScript{
+		attach,
+		{2 * time.Second, "BeginRealtimeBinding", `{}`},
+		{3 * time.Second, "ResolveLiveOpenAdmission", `{"session_id":"s1","channel_id":"` + channel + `","llm_identity":{"model":"claude","provider":"Anthropic"}}`},
+		{4 * time.Second, workflows.OpAcceptInputWithCompletion, accept("a", "use a tool")},
+		{4*time.Second + 100*time.Millisecond, workflows.OpReconfigureLiveTopology, `{"authority_epoch":1,"reconfigure":{"model":"gpt","provider":"OpenAI"}}`},
+	}
+	topologyKey := workflows.OpReconfigureLiveTopology + "@4.1s"
+	cases := []struct {
+		name      string
+		callTime  time.Duration
+		wantErr   string // "" = the reconfigure completed
+		wantCalls int
+	}{
+		{"the turn reaches a boundary within the window", 500 * time.Millisecond, "", 1},
+		{"the turn is still in its LLM call when the window ends", 30 * time.Second, "boundary", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := runLoopWith(t, hostMocks, c.callTime, toolsFirst, script, time.Minute)
+			err := got.results[topologyKey]
+			if c.wantErr == "" && err != nil || c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+				t.Fatalf("topology reconfigure: %v, want error containing %q", err, c.wantErr)
+			}
+			a := got.state.InputStates["a"]
+			if r, _ := resultOf(got.shell, "a"); r.Class != machine.ResultClassCancelled || !a.AbandonReason.Is(machine.AbandonCancelled) {
+				t.Errorf("the running turn's input: %+v, %+v; want Cancelled at its boundary", a, r)
+			}
+			if got.calls != c.wantCalls {
+				t.Errorf("LLM calls = %d, want %d (no step after the boundary)", got.calls, c.wantCalls)
+			}
+			wantEpoch, wantModel := uint64(1), previousIdentity.Model
+			if c.wantErr == "" {
+				wantEpoch, wantModel = got.state.RealtimeBindingAuthorityEpoch.Get(), targetIdentity.Model
+				if wantEpoch <= 1 {
+					t.Errorf("binding epoch %d after the reattach, want above 1", wantEpoch)
+				}
+			}
+			if got.state.RealtimeBindingAuthorityEpoch.Get() != wantEpoch || got.state.CurrentSessionLlmIdentity.Get().Model != wantModel || got.state.LiveTopologyPhase != machine.TopologyIdle {
+				t.Errorf("epoch %v, model %v, topology %s; want %d, %s, Idle", got.state.RealtimeBindingAuthorityEpoch, got.state.CurrentSessionLlmIdentity, got.state.LiveTopologyPhase, wantEpoch, wantModel)
+			}
+		})
 	}
 }

@@ -15,6 +15,16 @@ import (
 type LiveTopologyRequest struct {
 	AuthorityEpoch uint64                               `json:"authority_epoch"`
 	Reconfigure    machine.SessionLlmReconfigureRequest `json:"reconfigure"`
+	// DetachWindowMs bounds the wait for the running turn to reach a safe boundary.
+	// Optional: DetachWindow by default.
+	DetachWindowMs uint64 `json:"detach_window_ms,omitzero"`
+}
+
+func (r LiveTopologyRequest) detachWindow() time.Duration {
+	if r.DetachWindowMs > 0 {
+		return time.Duration(r.DetachWindowMs) * time.Millisecond
+	}
+	return DetachWindow
 }
 
 // LiveTopologyResult is the new realtime binding authority after a reconfigure to a
@@ -23,8 +33,8 @@ type LiveTopologyResult struct {
 	Authority machine.RealtimeAttachmentSignalAuthority `json:"authority"`
 }
 
-// DetachWindow bounds how long reconfigure_live_topology waits for the turn to reach a
-// boundary where MarkLiveTopologyDetached is accepted (spec §9.4 step 4: 1 s).
+// DetachWindow is how long reconfigure_live_topology waits by default for the turn to
+// reach a boundary where MarkLiveTopologyDetached is accepted (spec §9.4 step 4: 1 s).
 const DetachWindow = time.Second
 
 // reconfigureTopology is reconfigure_live_topology of spec §9.4 as workflow code. Before
@@ -42,10 +52,20 @@ func (a *authority) reconfigureTopology(ctx workflow.Context, sessionID string, 
 	a.changed(ctx)
 	ctx = workflow.WithActivityOptions(ctx, hostCallOptions)
 
-	plan, target, staged, err := a.prepareTopology(ctx, sessionID, req.Reconfigure)
+	var err error
+	if a.state.LifecyclePhase == machine.PhaseRunning {
+		// The running turn is asked to end at its next boundary, where the detach can land.
+		_, err = a.applyCaller(ctx, machine.CancelAfterBoundary{Reason: "live topology reconfigure"})
+	}
+	var plan machine.ReconfigureSessionLlmIdentity
+	var target activities.ResolveTargetSessionLlmIdentityResult
+	var staged []*machine.Staged
+	if err == nil {
+		plan, target, staged, err = a.prepareTopology(ctx, sessionID, req.Reconfigure)
+	}
 	var closes []machine.LiveChannelCloseRequested
 	if err == nil {
-		closes, err = a.detachAtBoundary(ctx)
+		closes, err = a.detachAtBoundary(ctx, req.detachWindow())
 	}
 	if err != nil {
 		a.restore(ctx, staged)
@@ -95,15 +115,15 @@ func (a *authority) prepareTopology(ctx workflow.Context, sessionID string, req 
 }
 
 // detachAtBoundary applies MarkLiveTopologyDetached as soon as the machine accepts it,
-// waiting at most DetachWindow (spec §9.4 step 4). The condition is re-evaluated after
-// every state change, so no polling timer is needed.
-func (a *authority) detachAtBoundary(ctx workflow.Context) ([]machine.LiveChannelCloseRequested, error) {
+// waiting at most window (spec §9.4 step 4). The condition is re-evaluated after every
+// state change, so no polling timer is needed.
+func (a *authority) detachAtBoundary(ctx workflow.Context, window time.Duration) ([]machine.LiveChannelCloseRequested, error) {
 	var last error
 	ready := func() bool {
 		_, last = a.state.Preview(machine.MarkLiveTopologyDetached{})
 		return last == nil
 	}
-	ok, err := workflow.AwaitWithTimeout(ctx, DetachWindow, ready)
+	ok, err := workflow.AwaitWithTimeout(ctx, window, ready)
 	switch {
 	case err != nil:
 		return nil, err
