@@ -46,29 +46,54 @@ func hydrated() *activities.HydrateSessionLlmStateResult {
 // clears the LLM state.
 func TestReconfigureLlmSaga(t *testing.T) {
 	hostDown := temporal.NewNonRetryableApplicationError("host refused", "AdapterError", nil)
+	none := machine.None[machine.SessionLlmIdentity]()
 	cases := []struct {
-		name           string
-		visibilityErrs []error // results of the visibility installs, in order
-		wantKind       string  // "" = success
-		wantIdentity   machine.Opt[machine.SessionLlmIdentity]
-		wantDiscard    bool
+		name                   string
+		hydrateErr, resolveErr error
+		identityErrs           []error // results of the identity installs, in order (nil: all succeed)
+		visibilityErrs         []error // results of the visibility installs, in order (nil: all succeed)
+		persistErr             error
+		wantKind               string // "" = success
+		wantIdentity           machine.Opt[machine.SessionLlmIdentity]
+		wantDiscard            bool
+		wantIdentityCalls      int // 0 = not checked
 	}{
-		{"success", []error{nil}, "", machine.Some(targetIdentity), false},
-		{"install fails, compensation succeeds", []error{hostDown, nil}, "AdapterError", machine.None[machine.SessionLlmIdentity](), false},
-		{"install and compensation fail", []error{hostDown, hostDown}, "Internal", machine.None[machine.SessionLlmIdentity](), true},
+		{name: "success", wantIdentity: machine.Some(targetIdentity)},
+		{name: "hydrate fails: nothing to compensate", hydrateErr: hostDown, wantKind: "AdapterError", wantIdentity: none},
+		{name: "resolve fails: the hydration is restored", resolveErr: hostDown, wantKind: "AdapterError", wantIdentity: none},
+		{name: "identity install fails: a plain error, nothing to roll back (spec §10.5 step 6)", identityErrs: []error{hostDown}, wantKind: "AdapterError", wantIdentity: none, wantIdentityCalls: 1},
+		{name: "visibility install fails, compensation succeeds", visibilityErrs: []error{hostDown, nil}, wantKind: "AdapterError", wantIdentity: none},
+		{name: "visibility install and its compensation fail", visibilityErrs: []error{hostDown, hostDown}, wantKind: "Internal", wantIdentity: none, wantDiscard: true},
+		{name: "persist fails, compensation succeeds", persistErr: hostDown, wantKind: "AdapterError", wantIdentity: none},
+		{name: "persist and its compensation fail", persistErr: hostDown, visibilityErrs: []error{nil, hostDown}, wantKind: "Internal", wantIdentity: none, wantDiscard: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := newEnv(t)
 			env.RegisterActivity(acts)
-			env.OnActivity(acts.HydrateSessionLlmState, mock.Anything, mock.Anything).Return(hydrated(), nil)
-			env.OnActivity(acts.ResolveTargetSessionLlmIdentity, mock.Anything, mock.Anything).Return(
-				&activities.ResolveTargetSessionLlmIdentityResult{TargetIdentity: targetIdentity, TargetCapabilitySurface: machine.SessionLlmCapabilitySurface{ImageToolResults: true}}, nil)
-			env.OnActivity(acts.ApplySessionLlmIdentity, mock.Anything, mock.Anything).Return(nil)
+			var hydrate *activities.HydrateSessionLlmStateResult
+			if c.hydrateErr == nil {
+				hydrate = hydrated()
+			}
+			env.OnActivity(acts.HydrateSessionLlmState, mock.Anything, mock.Anything).Return(hydrate, c.hydrateErr)
+			var resolved *activities.ResolveTargetSessionLlmIdentityResult
+			if c.resolveErr == nil {
+				resolved = &activities.ResolveTargetSessionLlmIdentityResult{TargetIdentity: targetIdentity, TargetCapabilitySurface: machine.SessionLlmCapabilitySurface{ImageToolResults: true}}
+			}
+			env.OnActivity(acts.ResolveTargetSessionLlmIdentity, mock.Anything, mock.Anything).Return(resolved, c.resolveErr)
+			identityCalls := 0
+			env.OnActivity(acts.ApplySessionLlmIdentity, mock.Anything, mock.Anything).Return(func(context.Context, activities.ApplySessionLlmIdentityInput) error {
+				identityCalls++
+				if identityCalls <= len(c.identityErrs) {
+					return c.identityErrs[identityCalls-1]
+				}
+				return nil
+			})
 			for _, err := range c.visibilityErrs {
 				env.OnActivity(acts.ApplySessionToolVisibilityState, mock.Anything, mock.Anything).Return(err).Once()
 			}
-			env.OnActivity(acts.PersistLiveSession, mock.Anything, mock.Anything).Return(nil)
+			env.OnActivity(acts.ApplySessionToolVisibilityState, mock.Anything, mock.Anything).Return(nil)
+			env.OnActivity(acts.PersistLiveSession, mock.Anything, mock.Anything).Return(c.persistErr)
 			discarded := false
 			env.OnActivity(acts.DiscardLiveSession, mock.Anything, mock.Anything).Return(func(context.Context, activities.SessionInput) error {
 				discarded = true
@@ -115,6 +140,9 @@ func TestReconfigureLlmSaga(t *testing.T) {
 			}
 			if discarded != c.wantDiscard {
 				t.Errorf("live session discarded = %v, want %v", discarded, c.wantDiscard)
+			}
+			if c.wantIdentityCalls > 0 && identityCalls != c.wantIdentityCalls {
+				t.Errorf("identity installs = %d, want %d", identityCalls, c.wantIdentityCalls)
 			}
 		})
 	}

@@ -21,19 +21,23 @@ func TestReconfigureLiveTopologySaga(t *testing.T) {
 	hostDown := temporal.NewNonRetryableApplicationError("host refused", "AdapterError", nil)
 	realtimeTarget := machine.SessionLlmCapabilitySurface{Realtime: true}
 	cases := []struct {
-		name        string
-		target      machine.SessionLlmCapabilitySurface
-		resolveErr  error
-		identityErr error
-		wantErr     string // substring of the error; "" = success
-		wantEpoch   uint64 // realtime binding epoch afterwards (0 = none, 2 = a new one)
-		wantClosed  bool   // the live channel was closed at the detach
-		wantTopo    machine.LiveTopologyPhase
+		name                                               string
+		target                                             machine.SessionLlmCapabilitySurface
+		hydrateErr, resolveErr                             error
+		identityErr, visibilityErr, persistErr, discardErr error
+		wantErr                                            string // substring of the error; "" = success
+		wantEpoch                                          uint64 // realtime binding epoch afterwards (0 = none, 2 = a new one)
+		wantClosed                                         bool   // the live channel was closed at the detach
+		wantDiscard                                        bool   // the live session was discarded
 	}{
-		{"realtime target reattaches", realtimeTarget, nil, nil, "", 2, true, machine.TopologyIdle},
-		{"non-realtime target completes detached", machine.SessionLlmCapabilitySurface{}, nil, nil, "completed detached", 0, true, machine.TopologyIdle},
-		{"failure before the detach aborts", realtimeTarget, hostDown, nil, "host refused", 1, false, machine.TopologyIdle},
-		{"failure after the detach requires a reattach", realtimeTarget, nil, hostDown, "failed after detach", 0, true, machine.TopologyIdle},
+		{name: "realtime target reattaches", target: realtimeTarget, wantEpoch: 2, wantClosed: true},
+		{name: "non-realtime target completes detached", wantErr: "completed detached", wantClosed: true},
+		{name: "hydrate fails before the detach: aborted, binding kept", target: realtimeTarget, hydrateErr: hostDown, wantErr: "host refused", wantEpoch: 1},
+		{name: "resolve fails before the detach: aborted, binding kept", target: realtimeTarget, resolveErr: hostDown, wantErr: "host refused", wantEpoch: 1},
+		{name: "identity install fails after the detach: reattach required", target: realtimeTarget, identityErr: hostDown, wantErr: "failed after detach", wantClosed: true, wantDiscard: true},
+		{name: "visibility install fails after the detach", target: realtimeTarget, visibilityErr: hostDown, wantErr: "failed after detach", wantClosed: true, wantDiscard: true},
+		{name: "persist fails after the detach", target: realtimeTarget, persistErr: hostDown, wantErr: "failed after detach", wantClosed: true, wantDiscard: true},
+		{name: "persist fails and the discard compensation fails too", target: realtimeTarget, persistErr: hostDown, discardErr: hostDown, wantErr: "failed after detach", wantClosed: true, wantDiscard: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -41,13 +45,23 @@ func TestReconfigureLiveTopologySaga(t *testing.T) {
 			env.RegisterActivity(acts)
 			h := hydrated()
 			h.CurrentCapabilitySurface = machine.Some(machine.SessionLlmCapabilitySurface{Realtime: true})
-			env.OnActivity(acts.HydrateSessionLlmState, mock.Anything, mock.Anything).Return(h, nil)
-			env.OnActivity(acts.ResolveTargetSessionLlmIdentity, mock.Anything, mock.Anything).Return(
-				&activities.ResolveTargetSessionLlmIdentityResult{TargetIdentity: targetIdentity, TargetCapabilitySurface: c.target}, c.resolveErr)
+			if c.hydrateErr != nil {
+				h = nil
+			}
+			env.OnActivity(acts.HydrateSessionLlmState, mock.Anything, mock.Anything).Return(h, c.hydrateErr)
+			var resolved *activities.ResolveTargetSessionLlmIdentityResult
+			if c.resolveErr == nil {
+				resolved = &activities.ResolveTargetSessionLlmIdentityResult{TargetIdentity: targetIdentity, TargetCapabilitySurface: c.target}
+			}
+			env.OnActivity(acts.ResolveTargetSessionLlmIdentity, mock.Anything, mock.Anything).Return(resolved, c.resolveErr)
 			env.OnActivity(acts.ApplySessionLlmIdentity, mock.Anything, mock.Anything).Return(c.identityErr)
-			env.OnActivity(acts.ApplySessionToolVisibilityState, mock.Anything, mock.Anything).Return(nil)
-			env.OnActivity(acts.PersistLiveSession, mock.Anything, mock.Anything).Return(nil)
-			env.OnActivity(acts.DiscardLiveSession, mock.Anything, mock.Anything).Return(nil)
+			env.OnActivity(acts.ApplySessionToolVisibilityState, mock.Anything, mock.Anything).Return(c.visibilityErr)
+			env.OnActivity(acts.PersistLiveSession, mock.Anything, mock.Anything).Return(c.persistErr)
+			discarded := false
+			env.OnActivity(acts.DiscardLiveSession, mock.Anything, mock.Anything).Return(func(context.Context, activities.SessionInput) error {
+				discarded = true
+				return c.discardErr
+			})
 			closed := false
 			env.OnActivity(acts.CloseLiveChannel, mock.Anything, mock.Anything).Return(func(context.Context, activities.LiveChannelInput) (*activities.CloseLiveChannelResult, error) {
 				closed = true
@@ -97,8 +111,14 @@ func TestReconfigureLiveTopologySaga(t *testing.T) {
 			case c.wantErr != "" && (opErr == nil || !strings.Contains(opErr.Error(), c.wantErr)):
 				t.Fatalf("error %v, want one mentioning %q", opErr, c.wantErr)
 			}
-			if got := rt.BindingAuthorityEpoch.Get(); !epochOK(got) || rt.LiveTopologyPhase != c.wantTopo {
-				t.Errorf("binding epoch %d, topology %s; want %d, %s", got, rt.LiveTopologyPhase, c.wantEpoch, c.wantTopo)
+			if got := rt.BindingAuthorityEpoch.Get(); !epochOK(got) || rt.LiveTopologyPhase != machine.TopologyIdle {
+				t.Errorf("binding epoch %d, topology %s; want %d, Idle", got, rt.LiveTopologyPhase, c.wantEpoch)
+			}
+			if c.wantErr == "failed after detach" && !rt.ReattachRequired {
+				t.Errorf("a failure after the detach left no reattach required: %+v", rt)
+			}
+			if discarded != c.wantDiscard {
+				t.Errorf("live session discarded = %v, want %v", discarded, c.wantDiscard)
 			}
 			if c.wantErr == "" && result.Authority.AuthorityEpoch != rt.BindingAuthorityEpoch.Get() {
 				t.Errorf("returned authority %d differs from the binding %d", result.Authority.AuthorityEpoch, rt.BindingAuthorityEpoch.Get())
