@@ -19,8 +19,9 @@ type InputContent struct {
 	Text string `json:"text,omitempty"`
 }
 
-// accept runs the accept pipeline, keeps the content of a newly accepted input and wakes
-// the runtime loop when the machine's post-admission signal says so (an input accepted
+// accept runs the accept pipeline, keeps the content of a newly accepted input until it
+// is terminal (dropping the content of an input the accept itself ended) and wakes the
+// runtime loop when the machine's post-admission signal says so (an input accepted
 // without wake waits for the next wake).
 func (a *authority) accept(req AcceptInputRequest) (machine.AcceptResult, error) {
 	res, err := a.state.Accept(req.AcceptRequest)
@@ -30,7 +31,11 @@ func (a *authority) accept(req AcceptInputRequest) (machine.AcceptResult, error)
 	if res.Signal.Present() {
 		a.shell.WakePending = true
 	}
-	if req.Content == (InputContent{}) {
+	// An input the accept ended (superseded or coalesced into the new one) never runs.
+	if old, ok := req.ExistingSupersededInputID.Lookup(); ok && a.terminal(old) {
+		delete(a.shell.Contents, old)
+	}
+	if req.Content == (InputContent{}) || a.terminal(req.InputID) {
 		return res, nil
 	}
 	if a.shell.Contents == nil {
@@ -38,6 +43,12 @@ func (a *authority) accept(req AcceptInputRequest) (machine.AcceptResult, error)
 	}
 	a.shell.Contents[req.InputID] = req.Content
 	return res, nil
+}
+
+// terminal reports whether the machine tracks the input as terminal.
+func (a *authority) terminal(inputID string) bool {
+	v, ok := a.state.InputState(inputID)
+	return ok && v.Terminal()
 }
 
 // Conversation is the session's conversation as the runtime loop keeps it (query

@@ -355,3 +355,23 @@ func TestTopologyWhileTurnRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestContentDroppedWhenAcceptEndsInput: an input coalesced by a later accept never
+// runs, so its content is not carried any longer.
+func TestContentDroppedWhenAcceptEndsInput(t *testing.T) {
+	got := runLoop(t, time.Second, func(int, activities.CallLlmInput) (*llmhost.CallLlmResponse, error) { return answer("ok") }, []loopScript{
+		{2 * time.Second, workflows.OpAcceptInputWithCompletion, accept("p", "first")},
+		{3 * time.Second, workflows.OpAcceptInputWithCompletion, `{"input_id":"c","input_kind":"PeerResponseProgress","input_origin":"Peer","durability":"Durable","silent_intent_match":false,"active_turn_boundary_available":false,"existing_superseded_input_id":"p","content":{"text":"progress"}}`},
+	}, time.Minute)
+	for key, err := range got.results {
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+	}
+	if !got.state.InputStates["p"].Terminal() {
+		t.Fatalf("p = %+v, want it ended by the second accept", got.state.InputStates["p"])
+	}
+	if _, kept := got.shell.Contents["p"]; kept {
+		t.Errorf("contents %v still carry the ended input p", got.shell.Contents)
+	}
+}
