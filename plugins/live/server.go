@@ -2,8 +2,8 @@ package live
 
 import (
 	"context"
-	"github.com/meerkat-temporal/meerkat/plugins/internal/pbconv"
 
+	"github.com/meerkat-temporal/meerkat/plugins/internal/pbconv"
 	"github.com/meerkat-temporal/meerkat/plugins/internal/pluginsdk"
 	pb "github.com/meerkat-temporal/meerkat/plugins/live/internal/livev1"
 	"github.com/meerkat-temporal/meerkat/plugins/pluginerr"
